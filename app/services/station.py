@@ -1,0 +1,181 @@
+"""The redeem flow (design.md): parse, look up, check the station's rules, and take one use
+atomically — the use, the outbox row and the audit row commit together or not at all."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Callable, Protocol
+
+from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.domain.payload import InvalidPayload, ItemReference, clean, parse_payload
+from app.domain.rules import StationRules, check
+from app.domain.verdict import Use, Verdict, VerdictKind
+from app.store.db import write_transaction
+from app.store.replica import ItemRecord, append_scan, enqueue_redeem, items, load_item, outbox, scans, take_one_use
+
+log = logging.getLogger(__name__)
+
+UNDO_WINDOW_S = 60.0
+
+
+class UnknownItemResolver(Protocol):
+    """Decides about an item the replica does not hold (online: asks the server; offline: cannot)."""
+
+    def __call__(self, ref: ItemReference, rules: StationRules, scanned_at: float) -> Verdict: ...
+
+
+def _utc(ts: float | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, tz=timezone.utc)
+
+
+def _use(at: float | None, station: str | None) -> Use | None:
+    return None if at is None else Use(_utc(at), station or "")  # type: ignore[arg-type]
+
+
+def verdict_for_item(kind: VerdictKind, record: ItemRecord, rules: StationRules, at: float, reason: str = "") -> Verdict:
+    """A verdict about a known item, carrying what staff are shown."""
+    first = _use(record.first_used_at, record.first_used_station)
+    last = _use(record.last_used_at, record.last_used_station)
+    if first is None and record.redeemed_at is not None:  # used up before this replica saw it
+        first = last = _use(float(record.redeemed_at), None)
+    if kind is VerdictKind.WRONG_STATION and not reason:
+        reason = f"{record.product_name} is not valid at {rules.name}"
+    return Verdict(
+        kind=kind,
+        reason=reason,
+        station=rules.name,
+        scanned_at=_utc(at),
+        item_id=record.item_uuid,
+        item_number=record.item_number,
+        product_id=record.facts.product_id,
+        product_name=record.product_name,
+        product_type=record.facts.product_type,
+        holder_name=record.holder_name,
+        uses_total=record.facts.redemption_quantity,
+        uses_left=record.facts.uses_left,
+        first_use=first,
+        last_use=last,
+    )
+
+
+class Station:
+    """One check-in point: its rules, the replica, and what to do about unknown items."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        rules: StationRules,
+        unknown_item: UnknownItemResolver | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine = engine
+        self.rules = rules
+        self.unknown_item = unknown_item
+        self.clock = clock
+
+    def redeem(self, raw: str | bytes) -> Verdict:
+        """Decides one scan. Never raises: a failure is an ERROR verdict and changes nothing."""
+        at = self.clock()
+        parsed = parse_payload(raw)
+        audit_payload = clean(raw)
+        try:
+            if isinstance(parsed, InvalidPayload):
+                verdict = Verdict(VerdictKind.INVALID_CODE, parsed.reason, self.rules.name, _utc(at))
+                return self._record(verdict, at, audit_payload)
+            return self._redeem_reference(parsed, at, audit_payload)
+        except SQLAlchemyError as exc:
+            log.error("redeem failed: %s", exc.__class__.__name__, exc_info=True)
+            return Verdict(VerdictKind.ERROR, "The local database did not answer — scan again", self.rules.name, _utc(at))
+
+    def _redeem_reference(self, ref: ItemReference, at: float, audit_payload: str) -> Verdict:
+        with write_transaction(self.engine) as conn:
+            record = load_item(conn, ref.item_id)
+            if record is not None:
+                kind = check(record.facts, self.rules, ref.product_id)
+                reason = "The code names another product" if kind is VerdictKind.NOT_FOUND else ""
+                if kind is VerdictKind.ACCEPTED and not take_one_use(conn, ref.item_id, at, self.rules.name):
+                    kind = VerdictKind.ALREADY_USED  # unreachable under the write lock; kept for PostgreSQL
+                if kind is VerdictKind.ACCEPTED:
+                    record = load_item(conn, ref.item_id)
+                    assert record is not None
+                verdict = verdict_for_item(kind, record, self.rules, at, reason)
+                scan_id = self._append(conn, verdict, at, audit_payload)
+                if verdict.accepted:
+                    enqueue_redeem(
+                        conn,
+                        item_uuid=ref.item_id,
+                        product_id=record.facts.product_id,
+                        at=at,
+                        station=self.rules.name,
+                        scan_id=scan_id,
+                    )
+                return _with_scan_id(verdict, scan_id)
+        # Unknown here: the resolver (sync layer) may ask the server; it must not run under our lock.
+        if self.unknown_item is not None:
+            verdict = self.unknown_item(ref, self.rules, at)
+        else:
+            verdict = Verdict(VerdictKind.NOT_FOUND, "Not in this station's list", self.rules.name, _utc(at), item_id=ref.item_id)
+        return self._record(verdict, at, audit_payload)
+
+    def _record(self, verdict: Verdict, at: float, audit_payload: str) -> Verdict:
+        with write_transaction(self.engine) as conn:
+            return _with_scan_id(verdict, self._append(conn, verdict, at, audit_payload))
+
+    def _append(self, conn: Connection, verdict: Verdict, at: float, audit_payload: str) -> int:
+        return append_scan(
+            conn,
+            at=at,
+            station=self.rules.name,
+            verdict=verdict.kind.value,
+            reason=verdict.reason,
+            payload=audit_payload,
+            item_uuid=verdict.item_id,
+            product_id=verdict.product_id,
+            uses_left=verdict.uses_left,
+        )
+
+    def undo(self, scan_id: int) -> bool:
+        """Gives back the use an accepted scan took, if it is recent and not yet sent to the server.
+        The audit keeps both rows: the scan and an UNDONE row pointing at it."""
+        at = self.clock()
+        with write_transaction(self.engine) as conn:
+            scan = conn.execute(select(scans).where(scans.c.id == scan_id)).first()
+            if scan is None or scan.verdict != VerdictKind.ACCEPTED.value or at - scan.scanned_at > UNDO_WINDOW_S:
+                return False
+            cancelled = conn.execute(
+                update(outbox)
+                .where(outbox.c.scan_id == scan_id, outbox.c.state == "PENDING")
+                .values(state="CANCELLED", updated_at=at)
+            ).rowcount
+            if cancelled != 1:
+                return False
+            conn.execute(
+                update(items)
+                .where(items.c.id == scan.item_uuid, items.c.pending_count > 0)
+                .values(pending_count=items.c.pending_count - 1)
+            )
+            # An item whose only use was undone is unused again: forget when it was "first used".
+            conn.execute(
+                update(items)
+                .where(items.c.id == scan.item_uuid, items.c.confirmed_count + items.c.pending_count == 0)
+                .values(first_used_at=None, first_used_station=None, last_used_at=None, last_used_station=None)
+            )
+            append_scan(
+                conn,
+                at=at,
+                station=self.rules.name,
+                verdict="UNDONE",
+                reason="Undone by staff",
+                item_uuid=scan.item_uuid,
+                product_id=scan.product_id,
+                undoes_scan_id=scan_id,
+            )
+            return True
+
+
+def _with_scan_id(verdict: Verdict, scan_id: int) -> Verdict:
+    return replace(verdict, scan_id=scan_id)

@@ -1,0 +1,162 @@
+"""Queries and writes on the replica that the services share. All take an open Connection."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, case, func, insert, select, update
+
+from app.domain.rules import ItemFacts
+from app.store.models import Item, OutboxOp, Product, Scan
+
+items = Item.__table__
+products = Product.__table__
+scans = Scan.__table__
+outbox = OutboxOp.__table__
+
+PAYLOAD_AUDIT_CHARS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    """An item as the redeem flow sees it: the rule facts plus what the verdict shows."""
+
+    facts: ItemFacts
+    item_uuid: str
+    item_number: int
+    product_name: str
+    holder_name: str
+    first_used_at: float | None
+    first_used_station: str | None
+    last_used_at: float | None
+    last_used_station: str | None
+    redeemed_at: int | None
+
+
+_ITEM_COLUMNS = (
+    items.c.id,
+    items.c.item_id,
+    items.c.product_id,
+    items.c.redemption_quantity,
+    items.c.confirmed_count,
+    items.c.pending_count,
+    items.c.owner_first_name,
+    items.c.owner_last_name,
+    items.c.owner_email,
+    items.c.first_used_at,
+    items.c.first_used_station,
+    items.c.last_used_at,
+    items.c.last_used_station,
+    items.c.redeemed_at,
+    products.c.type,
+    products.c.name,
+    products.c.active,
+)
+_ITEM_QUERY = select(*_ITEM_COLUMNS).join_from(items, products, items.c.product_id == products.c.id)
+
+
+def holder_name(first: str | None, last: str | None, email: str | None) -> str:
+    name = " ".join(part for part in (first, last) if part)
+    return name or email or ""
+
+
+def load_item(conn: Connection, item_uuid: str) -> ItemRecord | None:
+    row = conn.execute(_ITEM_QUERY.where(items.c.id == item_uuid)).first()
+    if row is None:
+        return None
+    return ItemRecord(
+        facts=ItemFacts(
+            product_id=row.product_id,
+            product_type=row.type,
+            product_active=bool(row.active),
+            redemption_quantity=row.redemption_quantity,
+            confirmed_count=row.confirmed_count,
+            pending_count=row.pending_count,
+        ),
+        item_uuid=row.id,
+        item_number=row.item_id,
+        product_name=row.name,
+        holder_name=holder_name(row.owner_first_name, row.owner_last_name, row.owner_email),
+        first_used_at=row.first_used_at,
+        first_used_station=row.first_used_station,
+        last_used_at=row.last_used_at,
+        last_used_station=row.last_used_station,
+        redeemed_at=row.redeemed_at,
+    )
+
+
+def take_one_use(conn: Connection, item_uuid: str, at: float, station: str) -> bool:
+    """Adds one pending use if one is left. The condition is in the UPDATE itself, so two writers
+    (threads, processes, or kiosks sharing a PostgreSQL replica) can never both take the last use."""
+    result = conn.execute(
+        update(items)
+        .where(
+            and_(
+                items.c.id == item_uuid,
+                items.c.confirmed_count + items.c.pending_count < items.c.redemption_quantity,
+            )
+        )
+        .values(
+            pending_count=items.c.pending_count + 1,
+            first_used_at=func.coalesce(items.c.first_used_at, at),
+            first_used_station=case((items.c.first_used_at.is_(None), station), else_=items.c.first_used_station),
+            last_used_at=at,
+            last_used_station=station,
+        )
+    )
+    return result.rowcount == 1
+
+
+def append_scan(
+    conn: Connection,
+    *,
+    at: float,
+    station: str,
+    verdict: str,
+    reason: str = "",
+    payload: str = "",
+    item_uuid: str | None = None,
+    product_id: str | None = None,
+    uses_left: int | None = None,
+    undoes_scan_id: int | None = None,
+) -> int:
+    result = conn.execute(
+        insert(scans).values(
+            scanned_at=at,
+            station=station,
+            verdict=verdict,
+            reason=reason,
+            payload=payload[:PAYLOAD_AUDIT_CHARS],
+            item_uuid=item_uuid,
+            product_id=product_id,
+            uses_left=uses_left,
+            undoes_scan_id=undoes_scan_id,
+        )
+    )
+    return int(result.inserted_primary_key[0])
+
+
+def enqueue_redeem(
+    conn: Connection, *, item_uuid: str, product_id: str, at: float, station: str, scan_id: int
+) -> str:
+    """Queues the redemption for upload; returns the operation's client UUID."""
+    op_uuid = str(uuid.uuid4())
+    conn.execute(
+        insert(outbox).values(
+            op_uuid=op_uuid,
+            kind="redeem",
+            item_uuid=item_uuid,
+            product_id=product_id,
+            payload=json.dumps({"product_item_id": item_uuid}),
+            state="PENDING",
+            attempts=0,
+            scanned_at=at,
+            station=station,
+            scan_id=scan_id,
+            next_attempt_at=0.0,
+            created_at=at,
+            updated_at=at,
+        )
+    )
+    return op_uuid
