@@ -1,0 +1,98 @@
+"""The kiosk's settings: one JSON file in the user config directory, validated on load.
+
+Secrets are not in it: the API key lives in app.secrets, and the PIN only as a salted slow hash.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from app.domain.rules import Preset, StationRules
+
+APP_NAME = "usher"
+
+
+class SettingsError(Exception):
+    """A settings file that cannot be used; the message says which field and why."""
+
+
+class ApiSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str = ""  # empty: no API, the station works from imports alone
+    timeout_s: float = Field(5.0, gt=0, le=60)
+    # Endpoints the Products API does not document; the kiosk uses them only where switched on.
+    list_items: bool = True
+    get_item: bool = True
+    sales: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+
+class StationSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("Door 1", min_length=1, max_length=60)
+    preset: Literal["door", "bar", "any"] = "door"
+    product_ids: list[str] = Field(default_factory=list)  # empty: every product of the preset's types
+
+    def rules(self) -> StationRules:
+        return StationRules(self.name.strip(), Preset(self.preset), frozenset(self.product_ids))
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    station: StationSettings = Field(default_factory=StationSettings)
+    event_id: str = ""
+    product_ids: list[str] = Field(default_factory=list)  # the products this replica downloads
+    camera: str = "synthetic"  # "synthetic", a camera index ("0"), a device path, a video file or folder
+    hide_names: bool = False
+    verdict_seconds: float = Field(3.0, ge=1, le=30)
+    cooldown_s: float = Field(3.0, ge=0.5, le=60)
+    sounds: bool = True
+    pin_hash: str = ""  # app.secrets.hash_pin; empty: no PIN set yet
+
+
+def config_dir() -> Path:
+    return Path(os.environ.get("USHER_CONFIG_DIR") or platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def settings_path() -> Path:
+    return config_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The settings at `path`; defaults when there is no file; SettingsError when it is unusable."""
+    path = path or settings_path()
+    if not path.exists():
+        return Settings()
+    try:
+        return Settings.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise SettingsError(f"{path}: {where}: {first['msg']}") from None
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Writes atomically: a crash leaves either the old or the new file, never half of one."""
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(settings.model_dump(), indent=2), encoding="utf-8")
+    os.replace(tmp, path)
