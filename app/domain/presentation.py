@@ -84,7 +84,10 @@ def uses_left_text(uses_left: int, uses_total: int, preset: Preset) -> str:
     """'2 of 3 drinks left' for multi-use items; '' for single-use ones (the headline says it all)."""
     if uses_total <= 1:
         return ""
-    return f"{uses_left} of {uses_total} {preset.use_noun[1]} left"
+    plural = preset.use_noun[1]
+    if uses_left == 0:
+        return f"That was the last of {uses_total} {plural}"
+    return f"{uses_left} of {uses_total} {plural} left"
 
 
 def detail(verdict: Verdict, preset: Preset = Preset.ANY) -> str:

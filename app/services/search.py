@@ -24,10 +24,11 @@ class ItemHit:
 
 def search_items(engine: Engine, query: str, limit: int = 50) -> list[ItemHit]:
     """Items whose holder's name or email contains `query`, or whose item number is `query`."""
-    text = query.strip()[:MAX_QUERY_CHARS]
+    # LIKE wildcards typed by staff are taken as nothing, not as "match anything".
+    text = query.strip()[:MAX_QUERY_CHARS].replace("%", "").replace("_", "")
     if not text:
         return []
-    pattern = f"%{text.lower().replace('%', '').replace('_', '')}%"
+    pattern = f"%{text.lower()}%"
     full_name = func.lower(func.coalesce(items.c.owner_first_name, "") + " " + func.coalesce(items.c.owner_last_name, ""))
     conditions = [full_name.like(pattern), func.lower(items.c.owner_email).like(pattern)]
     if text.isdigit():

@@ -100,8 +100,7 @@ class Station:
                 if kind is VerdictKind.ACCEPTED and not take_one_use(conn, ref.item_id, at, self.rules.name):
                     kind = VerdictKind.ALREADY_USED  # unreachable under the write lock; kept for PostgreSQL
                 if kind is VerdictKind.ACCEPTED:
-                    record = load_item(conn, ref.item_id)
-                    assert record is not None
+                    record = record.after_use(at, self.rules.name)
                 verdict = verdict_for_item(kind, record, self.rules, at, reason)
                 scan_id = self._append(conn, verdict, at, audit_payload)
                 if verdict.accepted:

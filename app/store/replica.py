@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, case, func, insert, select, update
 
 from app.domain.rules import ItemFacts
 from app.store.models import Item, OutboxOp, Product, Scan
@@ -32,6 +33,17 @@ class ItemRecord:
     last_used_at: float | None
     last_used_station: str | None
     redeemed_at: int | None
+
+    def after_use(self, at: float, station: str) -> ItemRecord:
+        """This record as take_one_use leaves it (saves reading the row back)."""
+        return replace(
+            self,
+            facts=replace(self.facts, pending_count=self.facts.pending_count + 1),
+            first_used_at=self.first_used_at if self.first_used_at is not None else at,
+            first_used_station=self.first_used_station if self.first_used_at is not None else station,
+            last_used_at=at,
+            last_used_station=station,
+        )
 
 
 _ITEM_COLUMNS = (
@@ -160,3 +172,22 @@ def enqueue_redeem(
         )
     )
     return op_uuid
+
+
+def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Inserts rows, updating those whose primary key exists. Only the columns the rows carry are
+    written, so local bookkeeping (pending uses, use times) survives; `confirmed_count` only grows."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(table)
+    key = {c.name for c in table.primary_key.columns}
+    updates = {name: stmt.excluded[name] for name in rows[0] if name not in key}
+    if "confirmed_count" in updates:
+        larger = func.greatest if conn.dialect.name == "postgresql" else func.max
+        updates["confirmed_count"] = larger(table.c.confirmed_count, stmt.excluded.confirmed_count)
+    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_=updates) if updates else stmt.on_conflict_do_nothing()
+    conn.execute(stmt, rows)

@@ -1,0 +1,74 @@
+import sqlite3
+import threading
+import time
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from app.store.db import create_replica_engine, open_replica, upgrade_schema, write_transaction
+
+
+def test_a_new_replica_has_every_table_at_the_latest_migration(replica):
+    tables = set(inspect(replica).get_table_names())
+    assert {"events", "products", "items", "scans", "outbox", "conflicts", "sync_state", "alembic_version"} <= tables
+    with replica.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+
+
+def test_upgrading_twice_changes_nothing(replica):
+    upgrade_schema(replica)
+    with replica.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+
+
+def test_sqlite_runs_in_wal_mode_with_full_sync_a_busy_timeout_and_foreign_keys(replica):
+    with replica.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_the_database_url_is_configurable_through_the_environment(tmp_path, monkeypatch):
+    path = tmp_path / "elsewhere" / "kiosk.db"
+    monkeypatch.setenv("USHER_DB_URL", f"sqlite:///{path}")
+    open_replica().dispose()
+    assert path.exists()
+
+
+def test_the_scan_log_refuses_updates_and_deletes(replica):
+    with write_transaction(replica) as conn:
+        conn.exec_driver_sql("INSERT INTO scans (scanned_at, station, verdict, reason, payload) VALUES (1, 'D', 'ERROR', '', '')")
+    for statement in ("UPDATE scans SET verdict = 'ACCEPTED'", "DELETE FROM scans"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with write_transaction(replica) as conn:
+                conn.exec_driver_sql(statement)
+
+
+def test_an_item_of_an_unknown_product_is_refused_by_the_foreign_key(replica):
+    with pytest.raises(DBAPIError):
+        with write_transaction(replica) as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO items (id, item_id, product_id, redemption_quantity, confirmed_count, pending_count) "
+                "VALUES ('x', 1, 'no-such-product', 1, 0, 0)"
+            )
+
+
+def test_a_writer_waits_for_another_writer_instead_of_failing(db_url, replica):
+    other = create_replica_engine(db_url)
+    holding = threading.Event()
+
+    def hold_the_write_lock():
+        with write_transaction(other) as conn:
+            conn.exec_driver_sql("INSERT INTO sync_state (key, value) VALUES ('a', '1')")
+            holding.set()
+            time.sleep(0.5)
+
+    holder = threading.Thread(target=hold_the_write_lock)
+    holder.start()
+    holding.wait()
+    with write_transaction(replica) as conn:  # blocks on the busy timeout, then goes through
+        conn.exec_driver_sql("INSERT INTO sync_state (key, value) VALUES ('b', '2')")
+    holder.join()
+    assert sqlite3.connect(db_url.removeprefix("sqlite:///")).execute("SELECT count(*) FROM sync_state").fetchone() == (2,)
