@@ -23,9 +23,11 @@ UNDO_WINDOW_S = 60.0
 
 
 class UnknownItemResolver(Protocol):
-    """Decides about an item the replica does not hold (online: asks the server; offline: cannot)."""
+    """Called for an item the replica does not hold. Returns None once it has fetched the item from the
+    server into the replica (the station then decides locally, as for any item), or a verdict when it
+    cannot (offline, not on the server)."""
 
-    def __call__(self, ref: ItemReference, rules: StationRules, scanned_at: float) -> Verdict: ...
+    def __call__(self, ref: ItemReference, rules: StationRules, scanned_at: float) -> Verdict | None: ...
 
 
 def _utc(ts: float | None) -> datetime | None:
@@ -86,12 +88,14 @@ class Station:
             if isinstance(parsed, InvalidPayload):
                 verdict = Verdict(VerdictKind.INVALID_CODE, parsed.reason, self.rules.name, _utc(at))
                 return self._record(verdict, at, audit_payload)
-            return self._redeem_reference(parsed, at, audit_payload)
+            return self._redeem_reference(parsed, at, audit_payload, self.unknown_item)
         except SQLAlchemyError as exc:
             log.error("redeem failed: %s", exc.__class__.__name__, exc_info=True)
             return Verdict(VerdictKind.ERROR, "The local database did not answer — scan again", self.rules.name, _utc(at))
 
-    def _redeem_reference(self, ref: ItemReference, at: float, audit_payload: str) -> Verdict:
+    def _redeem_reference(
+        self, ref: ItemReference, at: float, audit_payload: str, resolver: UnknownItemResolver | None
+    ) -> Verdict:
         with write_transaction(self.engine) as conn:
             record = load_item(conn, ref.item_id)
             if record is not None:
@@ -114,9 +118,10 @@ class Station:
                     )
                 return _with_scan_id(verdict, scan_id)
         # Unknown here: the resolver (sync layer) may ask the server; it must not run under our lock.
-        if self.unknown_item is not None:
-            verdict = self.unknown_item(ref, self.rules, at)
-        else:
+        verdict = resolver(ref, self.rules, at) if resolver is not None else None
+        if verdict is None and resolver is not None:
+            return self._redeem_reference(ref, at, audit_payload, resolver=None)  # fetched: decide locally
+        if verdict is None:
             verdict = Verdict(VerdictKind.NOT_FOUND, "Not in this station's list", self.rules.name, _utc(at), item_id=ref.item_id)
         return self._record(verdict, at, audit_payload)
 

@@ -187,7 +187,11 @@ def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     key = {c.name for c in table.primary_key.columns}
     updates = {name: stmt.excluded[name] for name in rows[0] if name not in key}
     if "confirmed_count" in updates:
-        larger = func.greatest if conn.dialect.name == "postgresql" else func.max
-        updates["confirmed_count"] = larger(table.c.confirmed_count, stmt.excluded.confirmed_count)
+        updates["confirmed_count"] = larger_of(conn, table.c.confirmed_count, stmt.excluded.confirmed_count)
     stmt = stmt.on_conflict_do_update(index_elements=list(key), set_=updates) if updates else stmt.on_conflict_do_nothing()
     conn.execute(stmt, rows)
+
+
+def larger_of(conn: Connection, a: Any, b: Any) -> Any:
+    """SQL for the larger of two values (SQLite's two-argument max, PostgreSQL's greatest)."""
+    return func.greatest(a, b) if conn.dialect.name == "postgresql" else func.max(a, b)
