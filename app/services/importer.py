@@ -17,7 +17,8 @@ from sqlalchemy import Engine, select
 
 from app.store.db import write_transaction
 from app.store.models import Event
-from app.store.replica import items, products, upsert
+from app.store.replica import item_row, products, upsert
+from app.store.replica import items as items_table
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 SECTIONS = ("events", "products", "items")
@@ -222,23 +223,6 @@ def read_records(path: Path) -> dict[str, list[tuple[int, dict[str, Any]]]]:
 
 # ---- writing ----
 
-def _item_row(record: dict[str, Any], quantity: int) -> dict[str, Any]:
-    return {
-        "id": record["id"].lower(),
-        "item_id": record["item_id"],
-        "product_id": record["product_id"].lower(),
-        "owner_id": record["user_id"],
-        "owner_email": record["email"],
-        "owner_first_name": record["first_name"],
-        "owner_last_name": record["last_name"],
-        "redemption_quantity": quantity,
-        "confirmed_count": min(record["redemption_count"], quantity),
-        "redeemed_at": record["redeemed_at"],
-        "created_at": record["created_at"],
-        "updated_at": record["updated_at"],
-    }
-
-
 def import_file(engine: Engine, path: Path) -> ImportSummary:
     """Imports `path` whole or not at all. Raises ImportRejected with the line and reason."""
     records = read_records(path)
@@ -259,9 +243,15 @@ def import_file(engine: Engine, path: Path) -> ImportSummary:
             product_id = item["product_id"].lower()
             if product_id not in quantities:
                 raise ImportRejected(f"line {line}: item {item['id']} names an unknown product {product_id}")
-            item_rows.append(_item_row(item, item["redemption_quantity"] or quantities[product_id]))
+            item_rows.append(item_row(
+                id=item["id"], item_id=item["item_id"], product_id=product_id,
+                redemption_quantity=item["redemption_quantity"] or quantities[product_id],
+                redemption_count=item["redemption_count"], redeemed_at=item["redeemed_at"],
+                user_id=item["user_id"], email=item["email"], first_name=item["first_name"],
+                last_name=item["last_name"], created_at=item["created_at"], updated_at=item["updated_at"],
+            ))
         upsert(conn, events, event_rows)
         upsert(conn, products, [{**r, "event_id": (r["event_id"] or "").lower() or None} for r in product_rows])
         for start in range(0, len(item_rows), 5000):
-            upsert(conn, items, item_rows[start:start + 5000])
+            upsert(conn, items_table, item_rows[start:start + 5000])
     return ImportSummary(len(event_rows), len(product_rows), len(item_rows))

@@ -111,3 +111,28 @@ def mark_unknown(conn: Connection, op: Operation, message: str, next_check_at: f
 
 def waiting_count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(outbox).where(outbox.c.state.in_((PENDING, IN_FLIGHT, UNKNOWN)))).scalar() or 0
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one operation, to be written by `settle`."""
+
+    op: Operation
+    state: str  # DONE, REJECTED, UNKNOWN or PENDING
+    at: float
+    message: str = ""
+    server_count: int = 0
+    redeemed_at: int | None = None
+    next_attempt_at: float = 0.0
+
+
+def settle(conn: Connection, outcome: Outcome) -> None:
+    o = outcome
+    if o.state == DONE:
+        confirm(conn, o.op, o.server_count, o.redeemed_at, o.at)
+    elif o.state == REJECTED:
+        reject(conn, o.op, o.message, o.at)
+    elif o.state == UNKNOWN:
+        mark_unknown(conn, o.op, o.message, o.next_attempt_at)
+    else:
+        retry_later(conn, o.op, o.message, o.next_attempt_at)

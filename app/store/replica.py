@@ -195,3 +195,35 @@ def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
 def larger_of(conn: Connection, a: Any, b: Any) -> Any:
     """SQL for the larger of two values (SQLite's two-argument max, PostgreSQL's greatest)."""
     return func.greatest(a, b) if conn.dialect.name == "postgresql" else func.max(a, b)
+
+
+def item_row(
+    *,
+    id: str,
+    item_id: int,
+    product_id: str,
+    redemption_quantity: int,
+    redemption_count: int,
+    redeemed_at: int | None,
+    user_id: str | None,
+    email: str | None,
+    first_name: str | None,
+    last_name: str | None,
+    created_at: str | None,
+    updated_at: str | None,
+) -> dict[str, Any]:
+    """An `items` row from what an export or the API says about an item (server-side facts only)."""
+    return {
+        "id": id.lower(),
+        "item_id": item_id,
+        "product_id": product_id.lower(),
+        "owner_id": user_id,
+        "owner_email": email,
+        "owner_first_name": first_name,
+        "owner_last_name": last_name,
+        "redemption_quantity": redemption_quantity,
+        "confirmed_count": min(redemption_count, redemption_quantity),
+        "redeemed_at": redeemed_at,
+        "created_at": created_at,
+        "updated_at": updated_at,
+    }

@@ -1,0 +1,40 @@
+"""Putting sync together from the settings: the engine, the online lookup, and the shared monitor."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from app.api.settings import ApiSettings, Capability
+from app.config import Settings
+from app.sync.connectivity import ConnectivityMonitor
+from app.sync.engine import SyncEngine
+from app.sync.online import OnlineLookup
+
+
+class NotConfigured(Exception):
+    """No API base URL or key: the station works from its local list alone."""
+
+
+def api_settings(settings: Settings, api_key: str) -> ApiSettings:
+    """The runtime API settings; raises NotConfigured, or ValueError with a plain reason."""
+    if not settings.api.base_url or not api_key:
+        raise NotConfigured("No Products API set up")
+    wanted = {Capability.LIST_ITEMS: settings.api.list_items, Capability.GET_ITEM: settings.api.get_item,
+              Capability.SALES: settings.api.sales}
+    return ApiSettings(settings.api.base_url, api_key,
+                       capabilities=frozenset(c for c, on in wanted.items() if on))
+
+
+@dataclass
+class OnlineSync:
+    engine: SyncEngine
+    lookup: OnlineLookup
+
+
+def build_online_sync(replica: Engine, settings: Settings, api_key: str) -> OnlineSync:
+    api = api_settings(settings, api_key)
+    monitor = ConnectivityMonitor()
+    engine = SyncEngine(replica, api, settings.product_ids, monitor=monitor)
+    lookup = OnlineLookup(replica, api, lambda: engine.product_ids, monitor, on_found=engine.sync_now)
+    return OnlineSync(engine, lookup)
