@@ -9,6 +9,7 @@ import sys
 # Each module defines `register(subparsers)`, which adds its sub-commands and sets `func` on them.
 COMMAND_MODULES = (
     "app.cli.replica",
+    "app.cli.simulator",
     "app.cli.sync",
     "app.cli.demo",
 )

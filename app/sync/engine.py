@@ -29,7 +29,7 @@ from app.sync.status import Connectivity, Override, SyncStatus
 
 log = logging.getLogger(__name__)
 
-BATCH = 50  # operations claimed per durable IN_FLIGHT commit
+BATCH = 20  # operations claimed per durable IN_FLIGHT commit (and reconciled after a crash)
 BACKOFF_BASE_S, BACKOFF_CAP_S = 1.0, 60.0
 RECHECK_UNKNOWN_S = 5.0
 AUTH_RETRY_S = 60.0
@@ -59,6 +59,9 @@ class SyncEngine:
         monitor: ConnectivityMonitor | None = None,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        backoff_base_s: float = BACKOFF_BASE_S,
+        backoff_cap_s: float = BACKOFF_CAP_S,
+        recheck_unknown_s: float = RECHECK_UNKNOWN_S,
     ) -> None:
         self.engine = engine
         self.api = api
@@ -66,6 +69,8 @@ class SyncEngine:
         self.monitor = monitor or ConnectivityMonitor()
         self.clock = clock
         self.rng = rng or random.Random()
+        self.backoff_base_s, self.backoff_cap_s = backoff_base_s, backoff_cap_s
+        self.recheck_unknown_s = recheck_unknown_s
         self._lock = threading.Lock()  # guards the fields below: the UI thread reads them
         self._failures = 0
         self._resume_at = 0.0
@@ -136,6 +141,7 @@ class SyncEngine:
             next_download = 0.0
             while not self._stop.is_set():
                 try:
+                    self.probe_if_due(client)
                     self.upload(client)
                     if self.clock() >= next_download and self._can_talk():
                         self.download(client)
@@ -152,10 +158,19 @@ class SyncEngine:
         if client is None:
             with ProductsClient(self.api, on_call=self._observe) as own:
                 return self.run_once(own)
+        self.probe_if_due(client)
         report = self.upload(client)
         if self._can_talk():
             report.downloaded = self.download(client, report)
         return report
+
+    def probe_if_due(self, client: ProductsClient) -> None:
+        """While offline, ask the server now and then whether it is back (the monitor hears the answer)."""
+        if self.monitor.probe_due(self.clock()):
+            try:
+                client.probe()
+            except ApiError:
+                pass  # recorded by the monitor through on_call
 
     def _observe(self, endpoint: str, ok: bool, seconds: float) -> None:
         self.monitor.record(ok, seconds, self.clock())
@@ -172,7 +187,7 @@ class SyncEngine:
     def _back_off(self, retry_after: float | None = None) -> None:
         with self._lock:
             self._failures += 1
-            delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (self._failures - 1)) * self.rng.uniform(0.5, 1.5)
+            delay = min(self.backoff_cap_s, self.backoff_base_s * 2 ** (self._failures - 1)) * self.rng.uniform(0.5, 1.5)
             self._resume_at = self.clock() + max(delay, retry_after or 0.0)
 
     def _succeeded(self) -> None:
@@ -232,7 +247,7 @@ class SyncEngine:
             self._back_off(exc.retry_after if isinstance(exc, RateLimited) else None)
             if exc.may_have_applied:
                 report.unknown += 1
-                return ob.Outcome(op, ob.UNKNOWN, now, exc.message, next_attempt_at=now + RECHECK_UNKNOWN_S)
+                return ob.Outcome(op, ob.UNKNOWN, now, exc.message, next_attempt_at=now + self.recheck_unknown_s)
             return ob.Outcome(op, ob.PENDING, now, exc.message)
         self._succeeded()
         report.confirmed += 1

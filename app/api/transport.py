@@ -1,0 +1,208 @@
+"""One HTTP exchange with the Products API, turned into a parsed value or a typed `ApiError`.
+
+The line between `NotSent` and `OutcomeUnknown` is whether any byte of the request may have left: a
+failure to connect (or to get a pooled connection) is `NotSent`; anything after that — a write or read
+timeout, a dropped connection, a truncated body — is `OutcomeUnknown`. Bodies are streamed and capped,
+so a huge or endless answer cannot exhaust memory.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import httpx
+import pydantic
+
+from app.api.errors import (
+    ApiError,
+    BadRequest,
+    CapabilityMissing,
+    Forbidden,
+    NotFound,
+    NotSent,
+    OutcomeUnknown,
+    ProtocolError,
+    RateLimited,
+    Rejected,
+    ServerError,
+    Unauthorized,
+)
+from app.api.settings import ApiSettings, Capability
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Reports every call: (endpoint, ok, seconds). `ok` is False when the service looked unreachable or
+# unhealthy (no answer, 5xx, 429, malformed answer); a 4xx answer still shows a working service.
+CallObserver = Callable[[str, bool, float], None]
+
+_BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError,
+                   httpx.UnsupportedProtocol, httpx.LocalProtocolError)
+_SERVER_TEXT_LIMIT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    method: str
+    path: str  # with real ids, relative to the base URL
+    endpoint: str  # the path template, for logs and errors: "POST /v1/products/{id}/items/redeem"
+    write: bool  # the call may change server state
+    json: Any = None
+    params: Mapping[str, str | int] | None = None
+    capability: Capability | None = None
+
+
+class Transport:
+    def __init__(self, settings: ApiSettings, on_call: CallObserver | None = None) -> None:
+        self._settings = settings
+        self._on_call = on_call
+        t = settings.timeouts
+        self._http = httpx.Client(  # TLS certificates are always verified: there is no switch to turn it off
+            base_url=settings.base_url,
+            headers={"Authorization": f"Bearer {settings.api_key}", "Accept": "application/json",
+                     "User-Agent": "usher-kiosk"},
+            timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def call(self, call: Call, parse: Callable[[bytes], T]) -> T:
+        """Send `call`, check its status, and parse a 2xx body with `parse` (a pydantic validator)."""
+        started = time.perf_counter()
+        healthy = False
+        try:
+            status, headers, body = self._exchange(call)
+            healthy = status < 500 and status != 429
+            if not 200 <= status < 300:
+                raise self._status_error(call, status, headers, body)
+            try:
+                return parse(body)
+            except pydantic.ValidationError as exc:
+                healthy = False
+                raise ProtocolError(f"The server's answer does not match the contract: {_summary(exc)}",
+                                    endpoint=call.endpoint, write=call.write) from None
+        finally:
+            self._observe(call.endpoint, healthy, time.perf_counter() - started)
+
+    def _redact(self, text: str) -> str:
+        """Server-provided text, trimmed, on one line, and with the API key blanked out should it echo it."""
+        text = " ".join(text.split())[:_SERVER_TEXT_LIMIT]
+        return text.replace(self._settings.api_key, "***")
+
+    def _exchange(self, call: Call) -> tuple[int, httpx.Headers, bytes]:
+        request = self._http.build_request(call.method, call.path, json=call.json, params=call.params)
+        try:
+            response = self._http.send(request, stream=True)
+        except _BEFORE_SENDING as exc:
+            raise NotSent(f"Could not reach the server: {self._describe(exc)}", endpoint=call.endpoint,
+                          write=call.write) from None
+        except httpx.TransportError as exc:
+            raise OutcomeUnknown(f"The connection failed after the request was sent: {self._describe(exc)}",
+                                 endpoint=call.endpoint, write=call.write) from None
+        try:
+            body = self._read_capped(response, call)
+        except httpx.TransportError as exc:
+            raise OutcomeUnknown(f"The server's answer was cut off: {self._describe(exc)}",
+                                 endpoint=call.endpoint, write=call.write) from None
+        except httpx.DecodingError as exc:
+            raise ProtocolError(f"The server's answer could not be decoded: {self._describe(exc)}",
+                                endpoint=call.endpoint, write=call.write) from None
+        finally:
+            response.close()
+        logger.debug("%s -> %d (%d bytes)", call.endpoint, response.status_code, len(body))
+        return response.status_code, response.headers, body
+
+    def _read_capped(self, response: httpx.Response, call: Call) -> bytes:
+        limit = self._settings.max_response_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise ProtocolError(f"The server's answer is too large ({declared} bytes, limit {limit})",
+                                endpoint=call.endpoint, write=call.write)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise ProtocolError(f"The server's answer is larger than the limit of {limit} bytes",
+                                    endpoint=call.endpoint, write=call.write)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _status_error(self, call: Call, status: int, headers: httpx.Headers, body: bytes) -> ApiError:
+        where = {"endpoint": call.endpoint, "write": call.write}
+        message = _json_field(body, "message")
+        said = self._redact(message) if isinstance(message, str) else None
+        # An unknown route answers 404/405 without the API's {"message"} error shape; an unknown product or
+        # item on an existing route answers 404 with it.
+        if call.capability is not None and (status == 405 or (status == 404 and said is None)):
+            return CapabilityMissing(call.capability, status=status)
+        if status == 400:
+            errors = _json_field(body, "errors")
+            listed = [self._redact(e) for e in errors if isinstance(e, str)] if isinstance(errors, list) else []
+            return BadRequest(listed or ([said] if said else []), **where)
+        if status == 401:
+            return Unauthorized(f"The API key is missing or expired: {said or 'no reason given'}", status=401,
+                                **where)
+        if status == 403:
+            return Forbidden(f"The API key is not valid or not allowed to do this: {said or 'no reason given'}",
+                             status=403, **where)
+        if status == 404:
+            return NotFound(f"Not found: {said or 'the server knows no such resource'}", status=404, **where)
+        if status == 422:
+            return Rejected(said or "no reason given", **where)
+        if status == 429:
+            return RateLimited(parse_retry_after(headers.get("retry-after")), **where)
+        if 500 <= status < 600:
+            return ServerError(f"The server failed ({status}){': ' + said if said else ''}", status=status,
+                               **where)
+        return ProtocolError(f"The server answered with an unexpected status {status}", **where)
+
+    def _describe(self, exc: Exception) -> str:
+        return self._redact(str(exc) or type(exc).__name__)
+
+    def _observe(self, endpoint: str, ok: bool, seconds: float) -> None:
+        if self._on_call is None:
+            return
+        try:
+            self._on_call(endpoint, ok, seconds)
+        except Exception:  # a broken observer must not turn a good call into a failure
+            logger.warning("The call observer failed", exc_info=True)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP-date; None if absent or invalid."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # an HTTP-date is always GMT
+        when = when.replace(tzinfo=UTC)
+    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
+
+
+def _json_field(body: bytes, name: str) -> object:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+    return document.get(name) if isinstance(document, dict) else None
+
+
+def _summary(exc: pydantic.ValidationError, shown: int = 3) -> str:
+    problems = [f"{'.'.join(str(part) for part in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()[:shown]]
+    more = exc.error_count() - shown
+    return "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
