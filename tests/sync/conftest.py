@@ -1,24 +1,14 @@
 """Sync scenarios: a fresh demo simulator per test (counts must start from zero) and kiosks on real replicas."""
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from app import demo_data as demo
-from app.api import ApiSettings, ProductsClient, Timeouts
+from app.api import ApiSettings, ProductsClient
 from app.simulator.demo_data import DEMO_WRITE_KEY, add_bulk_items, seed_database
-from app.simulator.faults import FaultSettings
 from app.simulator.server import SimulatorServer
-from app.store.db import open_replica
-from app.sync.connectivity import ConnectivityMonitor
-from app.sync.engine import SyncEngine, SyncReport
-from app.store import outbox as ob
-from app.store.db import read_transaction
-
-FAST = Timeouts(connect=1.0, read=2.0, write=1.0, pool=1.0)
-ALL_PRODUCTS = [p.id for p in demo.PRODUCTS]
+from sync_helpers import FAST
 
 
 @pytest.fixture
@@ -56,31 +46,3 @@ def server_client(sim) -> Iterator[ProductsClient]:
         yield client
 
 
-def make_engine(replica, api: ApiSettings, products=ALL_PRODUCTS, **kwargs) -> SyncEngine:
-    kwargs.setdefault("backoff_base_s", 0.01)
-    kwargs.setdefault("backoff_cap_s", 0.05)
-    kwargs.setdefault("recheck_unknown_s", 0.0)
-    kwargs.setdefault("monitor", ConnectivityMonitor(probe_every_s=0.02))
-    return SyncEngine(replica, api, products, **kwargs)
-
-
-def waiting(replica) -> int:
-    with read_transaction(replica) as conn:
-        return ob.waiting_count(conn)
-
-
-def sync_until_settled(engine: SyncEngine, deadline_s: float = 120.0,
-                       between: Callable[[], None] = lambda: None) -> list[SyncReport]:
-    """Runs passes until nothing waits, as the engine's thread would (with short back-offs)."""
-    reports = []
-    deadline = time.monotonic() + deadline_s
-    with ProductsClient(engine.api, on_call=engine._observe) as client:
-        while waiting(engine.engine) and time.monotonic() < deadline:
-            reports.append(engine.upload(client))
-            between()
-            time.sleep(0.01)
-    assert waiting(engine.engine) == 0, "the outbox did not drain"
-    return reports
-
-
-__all__ = ["FaultSettings", "make_engine", "open_replica", "sync_until_settled", "waiting"]

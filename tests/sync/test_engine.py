@@ -14,7 +14,7 @@ from app.services.station import Station
 from app.simulator.demo_data import BENCH_PRODUCT_ID, DEMO_READ_KEY, DEMO_WRITE_KEY
 from app.store.replica import items, outbox
 from app.sync.status import Connectivity
-from conftest import FAST, FaultSettings, make_engine, sync_until_settled, waiting
+from sync_helpers import FAST, FaultSettings, make_engine, sync_until_settled, waiting
 
 DOOR = StationRules("Door 1", Preset.DOOR)
 BAR = StationRules("Bar 1", Preset.BAR)

@@ -17,7 +17,7 @@ from app.domain.rules import Preset, StationRules
 from app.services.station import Station
 from app.simulator.demo_data import DEMO_WRITE_KEY
 from app.store.replica import outbox
-from conftest import FAST, FaultSettings, make_engine, sync_until_settled
+from sync_helpers import FAST, FaultSettings, make_engine, sync_until_settled
 
 ROOT = Path(__file__).resolve().parents[2]
 

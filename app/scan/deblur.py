@@ -1,0 +1,117 @@
+"""Motion deblurring for codes smeared by a moving phone, which zxing-cpp cannot even locate.
+
+Three cheap steps, each only on a small region:
+1. `textured_regions`: where a code may be. A QR symbol, even blurred, is dense with light/dark transitions
+   in both directions; most of a scene is not (a sharp edge is one transition, not forty).
+2. `estimate_motion`: the smear's direction is the one along which the region has the least gradient energy
+   (structure tensor); its length is where the autocorrelation of the derivative along that direction is
+   most negative (a box blur turns each edge into a pair of edges that far apart).
+3. `wiener_deblur`: undoes a linear motion blur of that length and direction.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in full-resolution pixels
+
+
+@dataclass(frozen=True)
+class Motion:
+    angle_deg: float  # direction of the smear, 0..180, image x axis towards y
+    length_px: float
+    anisotropy: float = 1.0  # gradient energy across the smear / along it: ~1 for a sharp code
+
+
+def textured_regions(gray: np.ndarray, max_regions: int = 2, min_density: float = 0.12) -> list[Box]:
+    """Up to `max_regions` boxes around the areas densest in light/dark transitions, densest first.
+
+    Computed at half resolution; `min_density` (transitions per pixel, both directions blended) keeps flat
+    or merely edgy scenes from producing candidates at all.
+    """
+    height, width = gray.shape
+    if min(height, width) < 64:
+        return []  # too small to hold a code worth deblurring
+    half = cv2.resize(gray, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+    binary = cv2.adaptiveThreshold(half, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, 8)
+    across = np.zeros(binary.shape, np.float32)
+    down = np.zeros(binary.shape, np.float32)
+    across[:, 1:] = binary[:, 1:] != binary[:, :-1]
+    down[1:, :] = binary[1:, :] != binary[:-1, :]
+    across = cv2.boxFilter(across, -1, (31, 31))
+    down = cv2.boxFilter(down, -1, (31, 31))
+    # A smear can wipe out the transitions along its direction, never those across it.
+    density = np.minimum(across, down) + 0.5 * np.maximum(across, down)
+    boxes = []
+    for _ in range(max_regions):
+        _, peak, _, (px, py) = cv2.minMaxLoc(density)
+        if peak < min_density:
+            break
+        region = (density >= 0.5 * peak).astype(np.uint8)
+        mask = np.zeros((region.shape[0] + 2, region.shape[1] + 2), np.uint8)
+        _, _, _, (x, y, w, h) = cv2.floodFill(region, mask, (px, py), 2, flags=4 | cv2.FLOODFILL_MASK_ONLY)
+        density[y:y + h, x:x + w] = 0
+        margin = max(w, h) // 4 + 8
+        boxes.append((max(2 * (x - margin), 0), max(2 * (y - margin), 0),
+                      min(2 * (x + w + margin), width), min(2 * (y + h + margin), height)))
+    return boxes
+
+
+def estimate_motion(gray: np.ndarray, max_length_px: int = 30) -> Motion:
+    image = gray.astype(np.float32)
+    gx = cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(image, cv2.CV_32F, 0, 1, ksize=3)
+    sxx, syy, sxy = float((gx * gx).sum()), float((gy * gy).sum()), float((gx * gy).sum())
+    half_trace = (sxx + syy) / 2
+    spread = math.sqrt(max(half_trace ** 2 - (sxx * syy - sxy * sxy), 0.0))
+    anisotropy = (half_trace + spread) / max(half_trace - spread, 1e-6)
+    angle = math.degrees(0.5 * math.atan2(2 * sxy, sxx - syy)) + 90  # across the strongest gradients
+    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    derivative = c * gx + s * gy
+    derivative -= derivative.mean()
+    spectrum = cv2.dft(derivative, flags=cv2.DFT_COMPLEX_OUTPUT)
+    power = spectrum[:, :, 0] ** 2 + spectrum[:, :, 1] ** 2
+    # Wiener–Khinchin: the autocorrelation is the inverse transform of the power spectrum (a complex array:
+    # a one-channel input would be read as OpenCV's packed format).
+    autocorrelation = cv2.idft(np.dstack([power, np.zeros_like(power)]), flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
+    rows, cols = autocorrelation.shape
+    lengths = np.arange(2, max_length_px + 1, dtype=np.float32)
+    # Sample along the direction (wrapping: the autocorrelation is periodic), nearest neighbour is enough.
+    xs = np.rint(lengths * c).astype(int) % cols
+    ys = np.rint(lengths * s).astype(int) % rows
+    # The 3-pixel derivative widens each edge pair by about a pixel.
+    length = float(lengths[int(np.argmin(autocorrelation[ys, xs]))]) - 1
+    return Motion(angle % 180, length, anisotropy)
+
+
+def motion_kernel(motion: Motion) -> np.ndarray:
+    size = int(math.ceil(motion.length_px)) | 1
+    kernel = np.zeros((size, size), np.float32)
+    centre = (size - 1) / 2
+    dx = math.cos(math.radians(motion.angle_deg)) * motion.length_px / 2
+    dy = math.sin(math.radians(motion.angle_deg)) * motion.length_px / 2
+    cv2.line(kernel, (round(centre - dx), round(centre - dy)), (round(centre + dx), round(centre + dy)), 1.0, 1)
+    return kernel / kernel.sum()
+
+
+def wiener_deblur(gray: np.ndarray, motion: Motion, noise_to_signal: float = 0.01) -> np.ndarray:
+    kernel = motion_kernel(motion)
+    rows, cols = cv2.getOptimalDFTSize(gray.shape[0]), cv2.getOptimalDFTSize(gray.shape[1])
+    image = cv2.copyMakeBorder(gray.astype(np.float32), 0, rows - gray.shape[0], 0, cols - gray.shape[1],
+                               cv2.BORDER_REFLECT)
+    padded = np.zeros((rows, cols), np.float32)
+    k = kernel.shape[0]
+    padded[:k, :k] = kernel
+    padded = np.roll(padded, (-(k // 2), -(k // 2)), axis=(0, 1))  # centre the kernel on the origin
+    g = cv2.dft(image, flags=cv2.DFT_COMPLEX_OUTPUT)
+    h = cv2.dft(padded, flags=cv2.DFT_COMPLEX_OUTPUT)
+    h_power = h[:, :, 0] ** 2 + h[:, :, 1] ** 2 + noise_to_signal
+    # G · conj(H) / (|H|² + K)
+    restored = np.empty_like(g)
+    restored[:, :, 0] = (g[:, :, 0] * h[:, :, 0] + g[:, :, 1] * h[:, :, 1]) / h_power
+    restored[:, :, 1] = (g[:, :, 1] * h[:, :, 0] - g[:, :, 0] * h[:, :, 1]) / h_power
+    out = cv2.idft(restored, flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)[:gray.shape[0], :gray.shape[1]]
+    return np.clip(out, 0, 255).astype(np.uint8)

@@ -1,0 +1,168 @@
+"""Source → decode → debounce → payload, off the UI thread.
+
+`ScanPipeline` is the core, plain Python: a capture thread keeps the newest frame, a decode thread decodes
+it, debounces the texts, and calls back with a `ScanEvent` per submission. `QtScanPipeline` wraps it for
+the UI with Qt signals (delivered on the receiver's thread, so the UI never decodes). For finite sources,
+`run_until_exhausted()` runs the same steps synchronously over every frame (headless demo, tests).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from app.scan.capture import FrameCapture
+from app.scan.debounce import Debouncer
+from app.scan.decode import QrDecoder, Quad
+from app.scan.sources import Frame, FrameSource, SourceState
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ScanEvent:
+    """A code to submit: its text, where and how it was read, and when (for scan-to-verdict latency)."""
+
+    text: str
+    stage: str  # the decoder chain stage that read it
+    position: Quad  # corners in the frame's pixels
+    captured_at: float  # time.perf_counter() when the frame was taken
+    decoded_at: float  # time.perf_counter() when decoding it finished
+    captured_wall: float  # time.time() when the frame was taken
+    frame_index: int
+    frame_timestamp: float  # the frame's time on its source's clock (what the debounce saw)
+
+    @property
+    def decode_latency_s(self) -> float:
+        return self.decoded_at - self.captured_at
+
+
+@dataclass(frozen=True)
+class PipelineStats:
+    frames_captured: int
+    frames_decoded: int
+    frames_dropped: int  # captured but replaced by a newer frame before the decoder took them
+    open_attempts: int
+
+
+class ScanPipeline:
+    def __init__(self, source: FrameSource, *, decoder: QrDecoder | None = None,
+                 debouncer: Debouncer | None = None,
+                 on_payload: Callable[[ScanEvent], None] | None = None,
+                 on_frame: Callable[[Frame], None] | None = None,
+                 on_state: Callable[[SourceState], None] | None = None,
+                 preview_max_fps: float = 30.0, reconnect_interval_s: float = 1.0) -> None:
+        """Callbacks run on the pipeline's threads: `on_payload` on the decode thread, `on_frame` (at most
+        `preview_max_fps` times a second) and `on_state` on the capture thread."""
+        self.source = source
+        self.decoder = decoder or QrDecoder()
+        self.debouncer = debouncer or Debouncer()
+        self._on_payload = on_payload
+        self._on_frame = on_frame
+        self._on_state = on_state
+        self._preview_interval_s = 1.0 / preview_max_fps
+        self._last_preview_at = float("-inf")
+        self._capture = FrameCapture(source, reconnect_interval_s=reconnect_interval_s,
+                                     on_state=on_state, on_frame=self._offer_preview)
+        self._decode_thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self.frames_decoded = 0
+
+    @property
+    def state(self) -> SourceState:
+        return self._capture.state
+
+    @property
+    def stats(self) -> PipelineStats:
+        c = self._capture
+        return PipelineStats(c.frames_captured, self.frames_decoded, c.frames_dropped, c.open_attempts)
+
+    def start(self) -> None:
+        """Starts capturing and decoding in the background; `stop()` ends it."""
+        self._capture.start()
+        self._decode_thread = threading.Thread(target=self._decode_loop, name="decode", daemon=True)
+        self._decode_thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._stopping.set()
+        self._capture.stop(timeout_s)
+        if self._decode_thread is not None:
+            self._decode_thread.join(timeout_s)
+
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Waits for a finite source to end and its last frame to be decoded; True if it has."""
+        if self._decode_thread is None:
+            raise RuntimeError("the pipeline was not started")
+        self._decode_thread.join(timeout_s)
+        return not self._decode_thread.is_alive()
+
+    def run_until_exhausted(self) -> list[ScanEvent]:
+        """Decodes every frame of a finite source on the calling thread, none dropped; returns the events
+        (which were also passed to `on_payload`)."""
+        events: list[ScanEvent] = []
+        self._capture.run_here(lambda frame: events.extend(self._process(frame)))
+        return events
+
+    def _decode_loop(self) -> None:
+        while not self._stopping.is_set():
+            frame = self._capture.take_newest(timeout_s=0.5)
+            if frame is not None:
+                self._process(frame)
+            elif self._capture.finished:
+                return
+
+    def _process(self, frame: Frame) -> list[ScanEvent]:
+        decoded = self.decoder.decode(frame.image)
+        decoded_at = time.perf_counter()
+        self.frames_decoded += 1
+        submitted = set(self.debouncer.update((d.text for d in decoded), frame.timestamp))
+        events = [ScanEvent(d.text, d.stage, d.position, frame.captured_at, decoded_at, frame.captured_wall,
+                            frame.index, frame.timestamp) for d in decoded if d.text in submitted]
+        for event in events:
+            _notify(self._on_payload, event)
+        return events
+
+    def _offer_preview(self, frame: Frame) -> None:
+        if frame.captured_at - self._last_preview_at >= self._preview_interval_s:
+            self._last_preview_at = frame.captured_at
+            _notify(self._on_frame, frame)
+
+
+def _notify(callback: Callable[[object], None] | None, value: object) -> None:
+    if callback is None:
+        return
+    try:
+        callback(value)
+    except Exception:
+        log.exception("pipeline listener %r failed", callback)
+
+
+class QtScanPipeline(QObject):
+    """The pipeline for the UI: Qt signals instead of callbacks, emitted from the pipeline's threads and
+    delivered queued on the receiver's (UI) thread."""
+
+    payload = Signal(object)  # ScanEvent
+    frame = Signal(object)  # Frame, for the preview, at most preview_max_fps per second
+    state = Signal(str)  # a SourceState value: "starting", "live", "missing", "reconnecting", "ended", "stopped"
+
+    def __init__(self, source: FrameSource, *, decoder: QrDecoder | None = None,
+                 debouncer: Debouncer | None = None, preview_max_fps: float = 30.0,
+                 reconnect_interval_s: float = 1.0, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pipeline = ScanPipeline(source, decoder=decoder, debouncer=debouncer,
+                                     on_payload=self.payload.emit, on_frame=self.frame.emit,
+                                     on_state=lambda s: self.state.emit(s.value),
+                                     preview_max_fps=preview_max_fps, reconnect_interval_s=reconnect_interval_s)
+
+    def start(self) -> None:
+        self.pipeline.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self.pipeline.stop(timeout_s)
+
+    def run_until_exhausted(self) -> list[ScanEvent]:
+        return self.pipeline.run_until_exhausted()

@@ -1,0 +1,337 @@
+"""The kiosk window, assembled from its parts: the scan screen, the status strip, search, the PIN
+gate, the manager view and station setup.
+
+Scans go through `on_payload(text, captured_at)`, whatever their source (camera pipeline, keyboard
+wedge, search). The redeem runs on a worker thread, never on the UI thread: it is ~2 ms on a quiet
+replica, but it commits durably (fsync), can wait up to the busy timeout while the sync engine writes,
+and an unknown item may be asked of the server. Scans are decided one at a time, in arrival order.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from sqlalchemy import Engine
+
+from app.config import Settings, save_settings
+from app.domain.presentation import look
+from app.domain.verdict import Verdict
+from app.scan.pipeline import QtScanPipeline, ScanEvent
+from app.scan.sources import Frame, SourceState
+from app.scan.wedge import KeyboardWedge
+from app.services.station import Station
+from app.sync.status import Override, SyncControl
+from app.ui.background import Background
+from app.ui.camera_preview import NO_CAMERA, CameraPreview, camera_state_text
+from app.ui.gui_thread_gc import GuiThreadGarbageCollector
+from app.ui.manager_page import ManagerPage
+from app.ui.pin_page import PinPage
+from app.ui.search_page import SearchPage
+from app.ui.setup_page import KeyStore, SecretsKeyStore, SetupPage
+from app.ui.sounds import READ_BEEP, SoundPlayer
+from app.ui.status_strip import StatusStrip
+from app.ui.theme import stylesheet
+from app.ui.verdict_panel import VerdictPanel
+
+log = logging.getLogger(__name__)
+
+SYNC_POLL_MS = 1000
+BASE_FONT_PT = 13
+UNDONE_TEXT = "The use was given back"
+UNDO_REFUSED_TEXT = "Too late — it was already sent, or more than a minute has passed"
+
+
+class MainWindow(QMainWindow):
+    verdict_shown = Signal(object, object)  # the Verdict; seconds from capture to screen, or None
+    settings_changed = Signal(object)  # the new Settings, already saved and applied here
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        station: Station,
+        sync: SyncControl,
+        scan_source: QtScanPipeline | None = None,
+        *,
+        wedge: KeyboardWedge | None = None,
+        settings_file: Path | None = None,
+        first_run: bool = False,
+        kiosk: bool = False,
+        key_store: KeyStore | None = None,
+    ) -> None:
+        super().__init__()
+        self.engine, self.settings, self.station, self.sync = engine, settings, station, sync
+        self._settings_file = settings_file
+        self._gc = GuiThreadGarbageCollector(self)  # before any worker thread starts
+        self._writer = Background(self)  # scans and undos, in order
+        self._reader = Background(self)  # searches and reports, never ahead of a scan
+        self._after_pin: Callable[[], None] | None = None
+        self._manager_unlocked = False
+        self.kiosk_locked = False
+
+        self.sounds = SoundPlayer(enabled=settings.sounds, parent=self)
+        self.preview = CameraPreview()
+        self.panel = VerdictPanel(self.preview)
+        self.strip = StatusStrip()
+        self.search_page = SearchPage(engine, self._reader)
+        self.pin_page = PinPage()
+        self.manager_page = ManagerPage(engine, self._reader)
+        self.setup_page = SetupPage(engine, self._reader, key_store or SecretsKeyStore(), settings_file)
+        self.pages = QStackedWidget()
+        for page in (self.panel, self.search_page, self.pin_page, self.manager_page, self.setup_page):
+            self.pages.addWidget(page)
+
+        self.search_button = QPushButton("Search")
+        self.manager_button = QPushButton("Manager")
+        for button in (self.search_button, self.manager_button):
+            button.setObjectName("navButton")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 12, 0)
+        top.setSpacing(8)
+        top.addWidget(self.strip, 1)
+        top.addWidget(self.search_button)
+        top.addWidget(self.manager_button)
+        top_bar = QWidget()
+        top_bar.setObjectName("topBar")
+        top_bar.setLayout(top)
+        central = QWidget()
+        central.setObjectName("central")
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(top_bar)
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        font = QFont(self.font())
+        font.setPointSize(BASE_FONT_PT)
+        self.setFont(font)
+        self.setStyleSheet(stylesheet())
+
+        self.search_button.clicked.connect(self.open_search)
+        self.manager_button.clicked.connect(self.open_manager)
+        self.panel.undo_requested.connect(self._undo)
+        self.strip.override_requested.connect(self._set_override)
+        self.search_page.check_in_requested.connect(self.on_payload)
+        self.search_page.back_requested.connect(self.show_scanning)
+        self.pin_page.granted.connect(self._pin_granted)
+        self.pin_page.pin_chosen.connect(self._keep_pin)
+        self.pin_page.cancelled.connect(self.show_scanning)
+        self.manager_page.back_requested.connect(self.show_scanning)
+        self.manager_page.setup_requested.connect(self.open_setup)
+        self.manager_page.kiosk_requested.connect(self._toggle_kiosk)
+        self.manager_page.sync_now_requested.connect(self._sync_now)
+        self.setup_page.applied.connect(self._setup_applied)
+        self.setup_page.cancelled.connect(self._setup_cancelled)
+
+        self._sync_timer = QTimer(self, interval=SYNC_POLL_MS)
+        self._sync_timer.timeout.connect(self.poll_sync)
+        self._sync_timer.start()
+        self.on_camera_state(NO_CAMERA)
+        self.apply_settings(settings)
+        self.poll_sync()
+        if scan_source is not None:
+            self.attach_scan_source(scan_source)
+        if wedge is not None:
+            self.attach_keyboard_wedge(wedge)
+        if first_run:
+            self.setup_page.load(settings, first_run=True)
+            self.pages.setCurrentWidget(self.setup_page)
+        if kiosk:
+            self.lock_kiosk()
+
+    # ---- scanning ----
+
+    def attach_scan_source(self, source: QtScanPipeline) -> None:
+        """Connects the scan pipeline's Qt adapter: payload(ScanEvent), frame(Frame), state(str)."""
+        source.payload.connect(self._on_scan_event)
+        source.frame.connect(self._on_source_frame)
+        source.state.connect(self.on_camera_state)
+        self.on_camera_state(SourceState.STARTING.value)
+
+    def attach_keyboard_wedge(self, wedge: KeyboardWedge) -> None:
+        """Scans typed by a USB scanner; the wedge must also be installed on the application."""
+        wedge.scanned.connect(self.on_payload)
+
+    def _on_scan_event(self, event: ScanEvent) -> None:
+        self.on_payload(event.text, event.captured_at)
+
+    def _on_source_frame(self, frame: Frame) -> None:
+        self.show_frame(frame.image)
+
+    def on_payload(self, text: str, captured_at: float | None = None) -> None:
+        """One scanned code (camera, keyboard wedge or search): beep at once, decide off the UI thread,
+        then show the verdict. `captured_at` is the perf_counter time of the frame, when known."""
+        self.sounds.play(READ_BEEP)
+        self.show_scanning()
+        self._writer.submit(lambda: self.station.redeem(text), lambda verdict: self.show_verdict(verdict, captured_at))
+
+    def show_verdict(self, verdict: Verdict, captured_at: float | None = None) -> None:
+        self.panel.show_verdict(verdict, self.station.rules.preset, self.settings.hide_names, self.settings.verdict_seconds)
+        self.sounds.play(look(verdict.kind).sound)
+        latency = None if captured_at is None else time.perf_counter() - captured_at
+        self.verdict_shown.emit(verdict, latency)
+
+    def _undo(self, scan_id: int) -> None:
+        seconds = self.settings.verdict_seconds
+        self._writer.submit(
+            lambda: self.station.undo(scan_id),
+            lambda undone: self.panel.show_undo_result(undone, UNDONE_TEXT if undone else UNDO_REFUSED_TEXT, seconds),
+            lambda error: self.panel.show_undo_result(False, error, seconds),
+        )
+
+    def show_frame(self, frame: np.ndarray) -> None:
+        self.preview.show_frame(frame)
+        if self.pages.currentWidget() is self.setup_page:
+            self.setup_page.preview.show_frame(frame)
+
+    def on_camera_state(self, state: str) -> None:
+        self.preview.show_state(state)
+        self.setup_page.preview.show_state(state)
+        self.strip.set_camera_state(camera_state_text(state))
+
+    # ---- sync ----
+
+    def poll_sync(self) -> None:
+        self.strip.update_status(self.sync.status())
+
+    def _set_override(self, override: Override) -> None:
+        self.sync.set_override(override)
+        self.poll_sync()
+
+    def _sync_now(self) -> None:
+        self.sync.sync_now()
+        self.poll_sync()
+        self.manager_page.refresh()
+
+    # ---- settings ----
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Uses `settings` from now on: the next scan is decided by the new rules. No restart."""
+        self.settings = settings
+        self.station.rules = settings.station.rules()
+        self.sounds.enabled = settings.sounds
+        self.strip.set_station(self.station.rules.name)
+        self.panel.set_ready_preset(self.station.rules.preset)
+        self.setWindowTitle(f"Usher — {self.station.rules.name}")
+
+    def _setup_applied(self, settings: Settings) -> None:
+        self.apply_settings(settings)
+        self.settings_changed.emit(settings)
+        self.strip.flash("Settings saved — in use from the next scan")
+        self.show_scanning()
+
+    def _setup_cancelled(self) -> None:
+        if self._manager_unlocked:
+            self.pages.setCurrentWidget(self.manager_page)
+        else:
+            self.show_scanning()
+
+    def _keep_pin(self, pin_hash: str) -> None:
+        settings = self.settings.model_copy(update={"pin_hash": pin_hash})
+        try:
+            save_settings(settings, self._settings_file)
+        except OSError as exc:
+            self.strip.flash(f"Could not save the PIN: {exc.strerror or exc}")
+        self.settings = settings
+        self.settings_changed.emit(settings)
+
+    # ---- pages ----
+
+    def show_scanning(self) -> None:
+        self._manager_unlocked = False
+        self._after_pin = None
+        self.pages.setCurrentWidget(self.panel)
+
+    def open_search(self) -> None:
+        self._manager_unlocked = False
+        self.search_page.reset()
+        self.pages.setCurrentWidget(self.search_page)
+
+    def open_manager(self) -> None:
+        self._request_pin("Manager view", self._show_manager)
+
+    def open_setup(self) -> None:
+        if self._manager_unlocked:
+            self._show_setup()
+        else:
+            self._request_pin("Station setup", self._show_setup)
+
+    def _request_pin(self, purpose: str, then: Callable[[], None]) -> None:
+        self._manager_unlocked = False
+        self._after_pin = then
+        self.pin_page.ask(self.settings.pin_hash, purpose)
+        self.pages.setCurrentWidget(self.pin_page)
+
+    def _pin_granted(self) -> None:
+        then, self._after_pin = self._after_pin, None
+        self._manager_unlocked = True
+        if then is not None:
+            then()
+
+    def _show_manager(self) -> None:
+        self.manager_page.set_kiosk_locked(self.kiosk_locked)
+        self.manager_page.refresh()
+        self.pages.setCurrentWidget(self.manager_page)
+
+    def _show_setup(self) -> None:
+        self.setup_page.load(self.settings)
+        if (frame := self.preview.frame()) is not None:
+            self.setup_page.preview.show_frame(frame)
+        self.pages.setCurrentWidget(self.setup_page)
+
+    # ---- kiosk lock ----
+
+    def lock_kiosk(self) -> None:
+        """Full screen; closing is refused until kiosk mode is left from the manager view (PIN)."""
+        self.kiosk_locked = True
+        self.manager_page.set_kiosk_locked(True)
+        self.showFullScreen()
+        self.show_scanning()
+
+    def _toggle_kiosk(self) -> None:
+        if not self._manager_unlocked:
+            return
+        if self.kiosk_locked:
+            self.kiosk_locked = False
+            self.manager_page.set_kiosk_locked(False)
+            self.showNormal()
+        else:
+            self.lock_kiosk()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape:
+            # Escape leads back to scanning, never out of full screen or out of the app.
+            if self.pages.currentWidget() is not self.panel:
+                self.show_scanning()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.kiosk_locked:
+            event.ignore()
+            self.strip.flash("Locked — to close, open Manager (PIN) and leave kiosk mode")
+            return
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stops polling and lets scans already read finish recording."""
+        self._sync_timer.stop()
+        self._writer.shutdown()
+        self._reader.shutdown()
+        self._gc.stop()
+
+    def idle(self) -> bool:
+        """True when no scan, search or report is in progress."""
+        return self._writer.idle() and self._reader.idle()
+
+    def save_screenshot(self, path: Path) -> bool:
+        return self.grab().save(str(path))

@@ -1,0 +1,257 @@
+"""Renders the kiosk's screens to PNG files for the README (docs/screenshots/) and for review.
+
+    python -m app.ui.screenshots [OUT_DIR]      # default: docs/screenshots
+
+Everything shown is real: a replica built from the demo data through the importer, scans decided by
+Station.redeem (with a clock set to an evening at the venue), the real window and its pages. Only the
+sync status is staged, to show each state of the strip; and the API key is a demo key held in memory.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
+from PySide6.QtWidgets import QApplication
+
+from app.config import ApiSettings, Settings, StationSettings
+from app.demo_data import DRINKS, EVENT_ID, GA, INACTIVE, UNKNOWN_ITEM, VIP, item_uuid
+from app.domain.verdict import Verdict, VerdictKind
+from app.scan.sources import SourceState, SyntheticCamera
+from app.secrets import hash_pin
+from app.services.importer import import_file
+from app.services.station import Station
+from app.store.db import open_replica
+from app.sync.status import Connectivity, Override, SyncStatus
+from app.ui.local_sync import LocalOnlySync
+from app.ui.main_window import MainWindow
+from app.ui.theme import RESOURCES_DIR
+
+DEMO_REPLICA = RESOURCES_DIR / "demo" / "replica.json"
+DOCS_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SIZE = (1280, 800)
+DEMO_API_KEY = "demo-key-9f86d081884c7d659a2f"
+SCREENSHOT_PIN = "2468"
+Inspect = Callable[[str, MainWindow], None]
+
+
+@dataclass
+class StagedSync:
+    """A SyncControl that reports whatever status it is given (the screenshots' only stand-in)."""
+
+    shown: SyncStatus
+    overrides: list[Override] = field(default_factory=list)
+
+    def status(self) -> SyncStatus:
+        return self.shown
+
+    def set_override(self, override: Override) -> None:
+        self.overrides.append(override)
+
+    def sync_now(self) -> None:
+        """Nothing to send: the screenshots never leave this machine."""
+
+
+class MemoryKeyStore:
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def load(self) -> str:
+        return self.key
+
+    def store(self, key: str) -> None:
+        self.key = key
+
+
+class EveningClock:
+    """Station clock set to a time this evening (local), so verdicts read '20:41', not '03:12'."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def set(self, hour: int, minute: int, second: int = 0) -> None:
+        today = datetime.now().replace(hour=hour, minute=minute, second=second, microsecond=0)
+        self.now = today.timestamp()
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def camera_frame(payload: str) -> np.ndarray:
+    """What the demo camera sees while a phone shows `payload`: the frame the preview paints."""
+    camera = SyntheticCamera([(payload, 3.0, 0.0)], realtime=False, lead_in_s=0.0)
+    return camera.render_at(1.5).image
+
+
+def _settle(window: MainWindow, timeout_s: float = 10.0) -> None:
+    """Lets background work land and the layout settle before a picture is taken."""
+    deadline = time.monotonic() + timeout_s
+    app = QCoreApplication.instance()
+    while time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, QDeadlineTimer(20))
+        if window.idle():
+            break
+        time.sleep(0.01)
+    for _ in range(3):
+        app.processEvents()
+
+
+def _status(connectivity: Connectivity, waiting: int, message: str, synced_ago_s: float | None,
+            override: Override = Override.AUTO) -> SyncStatus:
+    last = None if synced_ago_s is None else time.time() - synced_ago_s
+    return SyncStatus(connectivity, override, waiting, 0, last, message)
+
+
+def _station_settings(name: str, preset: str, pin_hash: str = "") -> Settings:
+    return Settings(
+        pin_hash=pin_hash,
+        station=StationSettings(name=name, preset=preset),  # type: ignore[arg-type]
+        api=ApiSettings(base_url="https://api.example.com"),
+        event_id=EVENT_ID,
+        product_ids=[GA.id, VIP.id, DRINKS.id],
+        camera="0",
+        verdict_seconds=5,
+    )
+
+
+def _evening_history(station: Station, clock: EveningClock) -> None:
+    """A plausible evening: doors open at 19:30, a rush around 20:30, drinks from 20:00."""
+    door1, door2, bar = (_station_settings(*s).station.rules() for s in
+                         (("Door 1", "door"), ("Door 2", "door"), ("Bar 1", "bar")))
+    arrivals = [3, 5, 8, 12, 9, 6, 4, 2]  # per 10 minutes from 19:30
+    number = 3  # GA #1 (Ada Lovelace) and #2 are kept for the verdict shots
+    for slot, count in enumerate(arrivals):
+        for n in range(count):
+            clock.set(19, 30)
+            clock.advance(slot * 600 + n * 600 / count)
+            station.rules = door2 if n % 3 == 0 else door1
+            product, item = (VIP, number % 10 + 1) if number % 6 == 0 else (GA, number)
+            station.redeem(item_uuid(product, item))
+            number += 1
+    clock.set(20, 41)
+    station.rules = door2
+    station.redeem(item_uuid(GA, 2))  # the ticket the "already used" shot scans again
+    station.rules = bar
+    for n in range(2, 14):
+        clock.set(20, 5 + n * 4)
+        station.redeem(item_uuid(DRINKS, n))
+    station.redeem("not a ticket at all")  # a refusal, so the station table has one
+
+
+def render_all(out_dir: Path, api_key: str = DEMO_API_KEY, on_rendered: Inspect | None = None) -> list[Path]:
+    """Renders every screen to `out_dir` at 1280×800 and returns the files written. `on_rendered(name,
+    window)` is called after each picture, while the window still shows it. Needs a QApplication."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="usher-screens-") as tmp:
+        engine = open_replica(f"sqlite:///{Path(tmp) / 'replica.db'}")
+        try:
+            import_file(engine, DEMO_REPLICA)
+            return _render(engine, Path(tmp), out_dir, api_key, on_rendered)
+        finally:
+            engine.dispose()
+
+
+def _render(engine, tmp: Path, out_dir: Path, api_key: str, on_rendered: Inspect | None) -> list[Path]:  # type: ignore[no-untyped-def]
+    clock = EveningClock()
+    pin_hash = hash_pin(SCREENSHOT_PIN)
+    door = _station_settings("Door 1", "door", pin_hash)
+    station = Station(engine, door.station.rules(), clock=clock)
+    _evening_history(station, clock)
+    online = _status(Connectivity.ONLINE, 0, "Online — every scan is synced", 95)
+    sync = StagedSync(online)
+    window = MainWindow(engine, door, station, sync, settings_file=tmp / "settings.json",
+                        key_store=MemoryKeyStore(api_key))
+    window.resize(*SIZE)
+    window.show()
+    frame = camera_frame(f"https://tickets.example/t/{item_uuid(GA, 1)}")
+    window.on_camera_state(SourceState.LIVE.value)
+    window.show_frame(frame)
+    written: list[Path] = []
+
+    def shot(name: str) -> None:
+        window.poll_sync()
+        _settle(window)
+        path = out_dir / f"{name}.png"
+        window.save_screenshot(path)
+        written.append(path)
+        if on_rendered is not None:
+            on_rendered(name, window)
+
+    # The status strip over the ready screen, in each sync state.
+    shot("strip-online")
+    sync.shown = _status(Connectivity.OFFLINE, 42, "Offline — scans are saved here and will sync", 14 * 60)
+    shot("strip-offline")
+    sync.shown = _status(Connectivity.PAUSED, 42, "Paused — the server refused the API key; fix it in Station setup", 3600)
+    window.on_camera_state(SourceState.RECONNECTING.value)
+    shot("strip-paused")
+    sync.shown = LocalOnlySync(engine).status()
+    window.on_camera_state(SourceState.MISSING.value)
+    shot("strip-not-configured")
+    window.on_camera_state(SourceState.LIVE.value)
+    window.show_frame(frame)
+    sync.shown = _status(Connectivity.OFFLINE, 42, "Offline — scans are saved here and will sync", 14 * 60)
+
+    def verdict_shot(name: str, settings: Settings, payload: str | Verdict) -> Verdict:
+        window.apply_settings(settings)
+        clock.set(21, 5, 12)
+        verdict = payload if isinstance(payload, Verdict) else station.redeem(payload)
+        window.show_verdict(verdict)
+        shot(name)
+        return verdict
+
+    bar = _station_settings("Bar 1", "bar", pin_hash)
+    accepted = verdict_shot("verdict-accepted-ticket", door, item_uuid(GA, 1))
+    verdict_shot("verdict-accepted-voucher", bar, item_uuid(DRINKS, 1))
+    verdict_shot("verdict-already-used", door, item_uuid(GA, 2))
+    verdict_shot("verdict-wrong-station", door, item_uuid(DRINKS, 20))
+    verdict_shot("verdict-product-inactive", door, item_uuid(INACTIVE, 1))
+    verdict_shot("verdict-not-found", door, UNKNOWN_ITEM)
+    verdict_shot("verdict-invalid-code", door, "WIFI:S:venue-staff;T:WPA;P:hunter2;;")
+    at = datetime.fromtimestamp(clock(), tz=datetime.now().astimezone().tzinfo)
+    verdict_shot("verdict-unknown-offline", door, Verdict(VerdictKind.UNKNOWN_OFFLINE, station="Door 1", scanned_at=at,
+                                                          item_id=UNKNOWN_ITEM))
+    verdict_shot("verdict-error", door, Verdict(VerdictKind.ERROR, "The local database did not answer — scan again",
+                                                "Door 1", at))
+    window.panel.verdict = accepted
+    window.panel.show_undo_result(True, "The use was given back", door.verdict_seconds)
+    shot("verdict-undone")
+
+    window.open_search()
+    window.search_page.field.setText("lovelace")
+    window.search_page.search()
+    shot("search")
+    window.open_manager()
+    window.pin_page.field.setText(SCREENSHOT_PIN[:2])
+    shot("pin")
+    window.pin_page.field.setText(SCREENSHOT_PIN)
+    window.pin_page.submit()
+    shot("manager")
+    window.open_setup()
+    shot("setup")
+    window.show_scanning()
+    window.shutdown()
+    window.close()
+    return written
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or QApplication(argv[:1])  # noqa: F841 (kept alive while rendering)
+    out_dir = Path(argv[1]) if len(argv) > 1 else DOCS_DIR
+    for path in render_all(out_dir):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

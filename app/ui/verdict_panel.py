@@ -1,0 +1,255 @@
+"""The scan screen: the verdict filling the window in its colour, readable from two metres away.
+
+It shows one state at a time — ready, a verdict, or the outcome of an undo — and goes back to ready by
+itself after a visible countdown. Showing a new verdict replaces the old one at once; nothing here is
+modal, so nothing ever stands between two scans.
+"""
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from app.domain.presentation import detail, headline, look, tone
+from app.domain.rules import Preset
+from app.domain.verdict import Verdict, VerdictKind
+from app.ui.theme import CHROME_TEXT, NEUTRAL_PANEL
+from app.ui.verdict_icon import TONE_SYMBOL, Symbol, VerdictIcon
+
+HEADLINE_MAX_PT = 112.0
+HEADLINE_MIN_PT = 48.0  # never smaller: the headline must read from across the room
+READY_PROMPT = {Preset.DOOR: "Ready — show your ticket", Preset.BAR: "Ready — show your voucher",
+                Preset.ANY: "Ready — show your code"}
+READY_HINT = "Hold the QR code up to the camera"
+ITEM_NOUN = {"perks": "Voucher"}  # what staff call an item of this product type; otherwise a ticket
+TICK_MS = 50
+# The camera preview: large while waiting (people aim their phone by it), smaller beside a verdict.
+PREVIEW_READY_SIZE = (640, 360)
+PREVIEW_VERDICT_SIZE = (440, 248)
+
+
+def _label(object_name: str, point_size: float, bold: bool = False, wrap: bool = True) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    font = QFont()
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    label.setFont(font)
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # names and reasons are data, never markup
+    return label
+
+
+class CountdownBar(QWidget):
+    """A thin bar that drains as the verdict's time runs out."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedHeight(12)
+        self.fraction = 0.0
+        self.colour = QColor(CHROME_TEXT)
+
+    def set_fraction(self, fraction: float) -> None:
+        self.fraction = max(0.0, min(1.0, fraction))
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        track = QColor(self.colour)
+        track.setAlphaF(0.25)
+        radius = self.height() / 2
+        p.setBrush(track)
+        p.drawRoundedRect(QRectF(self.rect()), radius, radius)
+        if self.fraction > 0:
+            p.setBrush(self.colour)
+            p.drawRoundedRect(QRectF(0, 0, self.width() * self.fraction, self.height()), radius, radius)
+
+
+class VerdictPanel(QFrame):
+    undo_requested = Signal(int)  # the scan id of the accepted scan to give back
+    dismissed = Signal()  # the countdown ran out; the panel is ready again
+
+    def __init__(self, preview: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("verdictPanel")
+        self.state = "ready"  # "ready" | "verdict" | "undo"
+        self.verdict: Verdict | None = None
+        self.background = NEUTRAL_PANEL
+        self._hide_names = False
+        self._seconds = 0.0
+        self._footer_base = ""
+        self.ready_preset = Preset.ANY  # which prompt the ready state shows
+
+        self.icon = VerdictIcon(150)
+        self.headline = _label("headline", HEADLINE_MAX_PT, bold=True, wrap=False)
+        # The headline is sized to fit its width (see _fit_headline), so it must not push the window wider.
+        self.headline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.product = _label("product", 48, bold=True)
+        self.holder = _label("holder", 42)
+        self.detail = _label("detail", 38)
+        self.footer = _label("footer", 16)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setMinimumSize(180, 64)
+        self.undo_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.undo_button.clicked.connect(self._on_undo_clicked)
+        self.countdown = CountdownBar()
+        policy = self.countdown.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the ready state hides it without moving anything
+        self.countdown.setSizePolicy(policy)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(40, 28, 40, 24)
+        grid.setHorizontalSpacing(32)
+        grid.setVerticalSpacing(10)
+        grid.addWidget(self.icon, 0, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.headline, 0, 1, 1, 2, Qt.AlignmentFlag.AlignVCenter)
+        texts = QGridLayout()
+        texts.setVerticalSpacing(14)
+        for row, label in enumerate((self.product, self.holder, self.detail)):
+            texts.addWidget(label, row, 0)
+        texts.setRowStretch(3, 1)
+        grid.addLayout(texts, 1, 0, 1, 2)
+        self.preview = preview
+        grid.addWidget(preview, 1, 2, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+        grid.setRowStretch(1, 1)
+        grid.addWidget(self.footer, 2, 0, 1, 2, Qt.AlignmentFlag.AlignBottom)
+        grid.addWidget(self.undo_button, 2, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        grid.addWidget(self.countdown, 3, 0, 1, 3)
+        grid.setColumnStretch(1, 1)
+
+        self._clock = QElapsedTimer()
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(TICK_MS)
+        self._ticker.timeout.connect(self._tick)
+        self.show_ready()
+
+    # ---- states ----
+
+    def set_ready_preset(self, preset: Preset) -> None:
+        self.ready_preset = preset
+        if self.state == "ready":
+            self.show_ready()
+
+    def show_ready(self) -> None:
+        self._ticker.stop()
+        self.state, self.verdict = "ready", None
+        self.preview.setFixedSize(*PREVIEW_READY_SIZE)
+        self._paint(NEUTRAL_PANEL, CHROME_TEXT, Symbol.READY)
+        self._set_texts(READY_PROMPT[self.ready_preset], "", "", READY_HINT, "")
+        self.undo_button.hide()
+        self.countdown.hide()
+
+    def show_verdict(self, verdict: Verdict, preset: Preset, hide_names: bool, seconds: float) -> None:
+        """Replaces whatever is shown, at once, and starts the countdown."""
+        shown = look(verdict.kind)
+        self.state, self.verdict, self._hide_names = "verdict", verdict, hide_names
+        self.preview.setFixedSize(*PREVIEW_VERDICT_SIZE)
+        self._paint(shown.background, shown.foreground, TONE_SYMBOL[tone(verdict.kind)])
+        self._set_texts(
+            headline(verdict.kind),
+            verdict.product_name or "",
+            "" if hide_names else (verdict.holder_name or ""),
+            detail(verdict, preset),
+            _footer(verdict),
+        )
+        self.undo_button.setText("Undo")
+        self.undo_button.setEnabled(True)
+        self.undo_button.setVisible(verdict.kind is VerdictKind.ACCEPTED and verdict.scan_id is not None)
+        self._start_countdown(seconds)
+
+    def show_undo_result(self, undone: bool, explanation: str, seconds: float) -> None:
+        """After staff pressed Undo: says whether the use was given back, and if not, why."""
+        verdict = self.verdict
+        self.state = "undo"
+        self.preview.setFixedSize(*PREVIEW_VERDICT_SIZE)
+        self._paint(NEUTRAL_PANEL, CHROME_TEXT, Symbol.UNDO)
+        self._set_texts(
+            "UNDONE" if undone else "CANNOT UNDO",
+            (verdict.product_name or "") if verdict else "",
+            "" if self._hide_names or verdict is None else (verdict.holder_name or ""),
+            explanation,
+            _footer(verdict) if verdict else "",
+        )
+        self.undo_button.hide()
+        self._start_countdown(seconds)
+
+    # ---- internals ----
+
+    def _paint(self, background: str, foreground: str, symbol: Symbol) -> None:
+        self.background = background
+        self.setStyleSheet(
+            f"QFrame#verdictPanel {{ background-color: {background}; }}"
+            f"QFrame#verdictPanel QLabel {{ color: {foreground}; background: transparent; }}"
+            f"QPushButton#undoButton {{ color: {foreground}; background: transparent;"
+            f" border: 3px solid {foreground}; border-radius: 12px; font-size: 22pt; font-weight: bold; padding: 6px 28px; }}"
+        )
+        self.icon.set_symbol(symbol, foreground, background)
+        self.countdown.colour = QColor(foreground)
+
+    def _set_texts(self, head: str, product: str, holder: str, detail_line: str, footer: str) -> None:
+        self.headline.setText(head)
+        self.headline.setAccessibleName(head)
+        for label, text in ((self.product, product), (self.holder, holder), (self.detail, detail_line)):
+            label.setText(text)
+            label.setVisible(bool(text))
+        self._footer_base = footer
+        self.footer.setText(footer)
+        self._fit_headline()
+
+    def _fit_headline(self) -> None:
+        """The largest size from HEADLINE_MAX_PT down to HEADLINE_MIN_PT at which the headline fits."""
+        width = self.headline.width()
+        font = QFont(self.headline.font())
+        size = HEADLINE_MAX_PT
+        while size > HEADLINE_MIN_PT:
+            font.setPointSizeF(size)
+            if width <= 0 or QFontMetrics(font).horizontalAdvance(self.headline.text()) <= width:
+                break
+            size -= 4
+        font.setPointSizeF(max(size, HEADLINE_MIN_PT))
+        self.headline.setFont(font)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_headline()
+
+    def _start_countdown(self, seconds: float) -> None:
+        self.countdown.show()
+        self._seconds = seconds
+        self._clock.start()
+        self._ticker.start()
+        self._tick()
+
+    def _tick(self) -> None:
+        left = self._seconds - self._clock.elapsed() / 1000
+        if left <= 0:
+            self._ticker.stop()
+            self.show_ready()
+            self.dismissed.emit()
+            return
+        self.countdown.set_fraction(left / self._seconds)
+        closes = f"closes in {math.ceil(left)} s"
+        self.footer.setText(f"{self._footer_base} · {closes}" if self._footer_base else closes)
+
+    def _on_undo_clicked(self) -> None:
+        if self.state == "verdict" and self.verdict is not None and self.verdict.scan_id is not None:
+            self.undo_button.setEnabled(False)
+            self.undo_button.setText("Undoing…")
+            self.undo_requested.emit(self.verdict.scan_id)
+
+
+def _footer(verdict: Verdict) -> str:
+    parts = []
+    if verdict.item_number is not None:
+        parts.append(f"{ITEM_NOUN.get(verdict.product_type or '', 'Ticket')} #{verdict.item_number}")
+    if verdict.station:
+        parts.append(verdict.station)
+    if verdict.scanned_at is not None:
+        parts.append(verdict.scanned_at.astimezone().strftime("%H:%M:%S"))
+    return " · ".join(parts)

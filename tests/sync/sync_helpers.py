@@ -1,0 +1,47 @@
+"""Helpers for the sync scenarios: an engine with short back-offs, and running it until the outbox drains."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from app import demo_data as demo
+from app.api import Timeouts
+from app.simulator.faults import FaultSettings
+from app.store import outbox as ob
+from app.store.db import read_transaction
+from app.sync.connectivity import ConnectivityMonitor
+from app.sync.engine import SyncEngine, SyncReport
+from app.api import ApiSettings, ProductsClient
+
+FAST = Timeouts(connect=1.0, read=2.0, write=1.0, pool=1.0)
+ALL_PRODUCTS = [p.id for p in demo.PRODUCTS]
+
+__all__ = ["FAST", "ALL_PRODUCTS", "FaultSettings", "make_engine", "sync_until_settled", "waiting"]
+
+
+def make_engine(replica, api: ApiSettings, products=ALL_PRODUCTS, **kwargs) -> SyncEngine:
+    kwargs.setdefault("backoff_base_s", 0.01)
+    kwargs.setdefault("backoff_cap_s", 0.05)
+    kwargs.setdefault("recheck_unknown_s", 0.0)
+    kwargs.setdefault("monitor", ConnectivityMonitor(probe_every_s=0.02))
+    return SyncEngine(replica, api, products, **kwargs)
+
+
+def waiting(replica) -> int:
+    with read_transaction(replica) as conn:
+        return ob.waiting_count(conn)
+
+
+def sync_until_settled(engine: SyncEngine, deadline_s: float = 120.0,
+                       between: Callable[[], None] = lambda: None) -> list[SyncReport]:
+    """Runs passes until nothing waits, as the engine's thread would (with short back-offs)."""
+    reports = []
+    deadline = time.monotonic() + deadline_s
+    with ProductsClient(engine.api, on_call=engine._observe) as client:
+        while waiting(engine.engine) and time.monotonic() < deadline:
+            reports.append(engine.upload(client))
+            between()
+            time.sleep(0.01)
+    assert waiting(engine.engine) == 0, "the outbox did not drain"
+    return reports
+

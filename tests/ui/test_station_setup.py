@@ -1,0 +1,204 @@
+"""Station setup: checked field by field in plain words, kept, and used at once — no restart."""
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from PySide6.QtCore import Qt
+from ui_helpers import PIN, door_settings, enter_pin, scan, widget_texts
+
+from app.config import load_settings
+from app.demo_data import DRINKS, GA, VIP, item_uuid
+from app.domain.verdict import VerdictKind
+from app.secrets import load_api_key, mask, store_api_key
+
+SECRET_KEY = "sk_live_7fQm2b9XoPz4T1cVw8Ld"
+
+
+def open_setup(window) -> None:  # type: ignore[no-untyped-def]
+    window.open_setup()
+    assert window.pages.currentWidget() is window.pin_page
+    enter_pin(window, PIN)
+    assert window.pages.currentWidget() is window.setup_page
+
+
+@pytest.fixture
+def setup_window(make_window, pinned_settings, qtbot):  # type: ignore[no-untyped-def]
+    window = make_window(pinned_settings)
+    open_setup(window)
+    qtbot.waitUntil(lambda: window.setup_page.products_list.count() == 4, timeout=3000)
+    return window
+
+
+def test_the_first_run_opens_station_setup_without_a_pin(make_window):
+    window = make_window(first_run=True)
+
+    assert window.pages.currentWidget() is window.setup_page
+    assert window.setup_page.title.text() == "Set up this station"
+
+
+def test_setup_needs_the_pin(make_window, pinned_settings):
+    window = make_window(pinned_settings)
+
+    window.open_setup()
+    enter_pin(window, "0000")
+
+    assert window.pages.currentWidget() is window.pin_page
+    assert window.pin_page.message.text() == "Wrong PIN — try again"
+
+
+def test_a_new_station_name_shows_at_once_in_the_strip_and_the_next_verdict(qtbot, setup_window, settings_file):
+    window = setup_window
+    window.setup_page.name_field.setText("Door 7")
+
+    with qtbot.waitSignal(window.settings_changed) as changed:
+        window.setup_page.save_button.click()
+
+    assert changed.args[0].station.name == "Door 7"
+    assert window.pages.currentWidget() is window.panel
+    assert window.strip.station.text() == "Door 7"
+    verdict = scan(qtbot, window, item_uuid(GA, 1))
+    assert verdict.station == "Door 7"
+    assert "Door 7" in window.panel.footer.text()
+    assert load_settings(settings_file).station.name == "Door 7"
+
+
+def test_switching_the_station_to_the_bar_applies_to_the_next_scan(qtbot, setup_window):
+    window = setup_window
+    assert scan(qtbot, window, item_uuid(DRINKS, 1)).kind is VerdictKind.WRONG_STATION
+    open_setup(window)
+
+    next(b for b in window.setup_page.preset_group.buttons() if b.text() == "Bar").click()
+    window.setup_page.save_button.click()
+
+    assert scan(qtbot, window, item_uuid(DRINKS, 1)).kind is VerdictKind.ACCEPTED
+    assert window.panel.detail.text() == "2 of 3 drinks left"
+    assert window.panel.headline.text() == "VALID"
+
+
+def test_ticking_products_limits_what_the_station_accepts(qtbot, setup_window):
+    window = setup_window
+    products = window.setup_page.products_list
+    for row in range(products.count()):
+        item = products.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) == VIP.id:
+            item.setCheckState(Qt.CheckState.Checked)
+
+    window.setup_page.save_button.click()
+
+    assert window.settings.station.product_ids == [VIP.id]
+    assert scan(qtbot, window, item_uuid(GA, 1)).kind is VerdictKind.WRONG_STATION
+    assert scan(qtbot, window, item_uuid(VIP, 1)).kind is VerdictKind.ACCEPTED
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("name_field", "   ", "name"),
+        ("name_field", "D" * 61, "name"),
+        ("url_field", "api.example.com", "url"),
+        ("url_field", "https://", "url"),
+        ("event_field", "event-42", "event"),
+        ("key_field", "two words", "key"),
+    ],
+)
+def test_a_bad_field_gets_a_plain_message_and_nothing_changes(setup_window, settings_file, field, value, error):
+    window = setup_window
+    before = window.settings
+    getattr(window.setup_page, field).setText(value)
+
+    assert window.setup_page.apply() is False
+
+    label = window.setup_page.errors[error]
+    assert label.isVisible() and label.text()
+    assert "nothing was changed" in window.setup_page.message.text()
+    assert window.settings == before
+    assert window.pages.currentWidget() is window.setup_page
+    assert not settings_file.exists()
+    assert load_api_key() == ""
+
+
+def test_a_product_id_that_is_not_an_id_is_named_in_the_message(setup_window):
+    page = setup_window.setup_page
+    page.download_field.setPlainText(f"{GA.id}\nbeer-tokens")
+
+    assert page.apply() is False
+
+    assert "“beer-tokens”" in page.errors["download"].text()
+
+
+def test_a_camera_that_is_not_there_is_refused(setup_window, tmp_path):
+    page = setup_window.setup_page
+    page.camera_kind.setCurrentIndex(page.camera_kind.findData("path"))
+    page.camera_value.setText(str(tmp_path / "no-such-video.mp4"))
+    assert page.apply() is False
+    assert "Nothing found at" in page.errors["camera"].text()
+
+    page.camera_kind.setCurrentIndex(page.camera_kind.findData("index"))
+    page.camera_value.setText("first")
+    assert page.apply() is False
+
+    page.camera_value.setText("1")
+    assert page.apply() is True
+    assert setup_window.settings.camera == "1"
+
+
+def test_an_api_address_needs_a_key(setup_window):
+    page = setup_window.setup_page
+    page.url_field.setText("https://api.example.com")
+
+    assert page.apply() is False
+    assert page.errors["key"].text() == "Type the API key for this server"
+
+
+def test_the_api_key_is_kept_in_secrets_and_only_ever_shown_masked(qtbot, setup_window, settings_file, caplog):
+    caplog.set_level(logging.DEBUG)
+    page = setup_window.setup_page
+    page.url_field.setText("https://api.example.com")
+    page.key_field.setText(SECRET_KEY)
+
+    assert page.apply() is True
+
+    assert load_api_key() == SECRET_KEY
+    assert SECRET_KEY not in settings_file.read_text()
+    open_setup(setup_window)
+    texts = widget_texts(setup_window)
+    assert not [t for t in texts if SECRET_KEY in t]
+    assert page.key_field.text() == ""
+    assert mask(SECRET_KEY) in page.key_field.placeholderText()
+    assert SECRET_KEY not in caplog.text
+
+
+def test_a_stored_key_is_kept_when_the_field_is_left_empty(setup_window):
+    store_api_key(SECRET_KEY)
+    setup_window.setup_page.load(setup_window.settings)
+    page = setup_window.setup_page
+    page.url_field.setText("https://api.example.com")
+
+    assert page.apply() is True
+    assert load_api_key() == SECRET_KEY
+
+
+def test_setup_keeps_what_the_form_does_not_show(setup_window, settings_file):
+    page = setup_window.setup_page
+    page.hide_names.setChecked(True)
+    page.verdict_seconds.setCurrentIndex(page.verdict_seconds.findData(8.0))
+
+    assert page.apply() is True
+
+    saved = json.loads(settings_file.read_text())
+    assert saved["pin_hash"] == setup_window.settings.pin_hash != ""
+    assert saved["cooldown_s"] == door_settings().cooldown_s
+    assert saved["hide_names"] is True
+    assert saved["verdict_seconds"] == 8.0
+
+
+def test_cancel_goes_back_to_the_manager_view_and_changes_nothing(setup_window):
+    before = setup_window.settings
+    setup_window.setup_page.name_field.setText("Somewhere else")
+
+    setup_window.setup_page.cancel_button.click()
+
+    assert setup_window.settings == before
+    assert setup_window.pages.currentWidget() is setup_window.manager_page

@@ -1,0 +1,77 @@
+"""Helpers the UI tests share: a recording SyncControl, settings, and driving a scan."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from app.config import Settings, StationSettings
+from app.domain.verdict import Verdict
+from app.sync.status import Connectivity, Override, SyncStatus
+from app.ui.main_window import MainWindow
+
+PIN = "2468"
+SCAN_TIMEOUT_MS = 5000
+
+
+@dataclass
+class RecordingSync:
+    """A SyncControl standing in for the sync engine (written elsewhere): shows a given status and
+    records what the UI asked of it."""
+
+    shown: SyncStatus = field(default_factory=lambda: SyncStatus(
+        Connectivity.ONLINE, Override.AUTO, 0, 0, None, "Online — every scan is synced"))
+    overrides: list[Override] = field(default_factory=list)
+    sync_requests: int = 0
+
+    def status(self) -> SyncStatus:
+        return self.shown
+
+    def set_override(self, override: Override) -> None:
+        self.overrides.append(override)
+        connectivity = {Override.FORCE_OFFLINE: Connectivity.OFFLINE,
+                        Override.FORCE_ONLINE: Connectivity.ONLINE}.get(override, self.shown.connectivity)
+        self.shown = replace(self.shown, connectivity=connectivity, override=override)
+
+    def sync_now(self) -> None:
+        self.sync_requests += 1
+
+
+def door_settings(**changes) -> Settings:  # type: ignore[no-untyped-def]
+    station = StationSettings(name=changes.pop("name", "Door 1"), preset=changes.pop("preset", "door"))
+    return Settings(station=station, **changes)
+
+
+def scan(qtbot, window: MainWindow, payload: str, captured_at: float | None = None) -> Verdict:  # type: ignore[no-untyped-def]
+    """Feeds one scanned code to the window and returns the verdict it showed."""
+    with qtbot.waitSignal(window.verdict_shown, timeout=SCAN_TIMEOUT_MS) as shown:
+        window.on_payload(payload, captured_at)
+    return shown.args[0]
+
+
+def act_and_show(qtbot, window: MainWindow, action: Callable[[], None]) -> Verdict:  # type: ignore[no-untyped-def]
+    """Runs a UI action that leads to a scan and returns the verdict shown."""
+    with qtbot.waitSignal(window.verdict_shown, timeout=SCAN_TIMEOUT_MS) as shown:
+        action()
+    return shown.args[0]
+
+
+def enter_pin(window: MainWindow, pin: str) -> None:
+    window.pin_page.field.setText(pin)
+    window.pin_page.submit()
+
+
+def widget_texts(root: QWidget) -> list[str]:
+    """Every text a person could see or a screen reader could read in `root` and its children."""
+    texts = []
+    for widget in [root, *root.findChildren(QLabel), *root.findChildren(QLineEdit),
+                   *root.findChildren(QAbstractButton), *root.findChildren(QPlainTextEdit)]:
+        texts += [widget.toolTip(), widget.accessibleName(), widget.windowTitle()]
+        if isinstance(widget, QLineEdit):
+            texts += [widget.text(), widget.placeholderText(), widget.displayText()]
+        elif isinstance(widget, QPlainTextEdit):
+            texts.append(widget.toPlainText())
+        elif isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+    return texts
