@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
 from app.api.client import ProductsClient
-from app.api.models import Product, ProductItem
+from app.api.models import ItemPage, Product, ProductItem
 from app.store.db import write_transaction
 from app.store.models import Event, SyncState
 from app.store.replica import item_row, items, products, upsert
@@ -84,18 +85,27 @@ def download_product(engine: Engine, client: ProductsClient, product_id: str, us
     started = cursor.get("started", time.time())
     since = cursor.get("since", None if last_complete is None else int(last_complete) - SINCE_MARGIN_S)
     page_number, applied = cursor.get("page", 1), 0
-    while True:
-        page = client.list_items(product_id, page=page_number, limit=PAGE_SIZE, updated_since=since)
-        rows = items_rows(page.items)
-        last = len(page.items) < PAGE_SIZE or page_number * PAGE_SIZE >= page.total
-        with write_transaction(engine) as conn:
-            upsert(conn, items, rows)
+
+    def fetch(number: int) -> ItemPage:
+        return client.list_items(product_id, page=number, limit=PAGE_SIZE, updated_since=since)
+
+    # The next page is fetched while this one is written: the server's time and ours overlap.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="usher-download") as prefetcher:
+        upcoming = prefetcher.submit(fetch, page_number)
+        while True:
+            page = upcoming.result()
+            last = len(page.items) < PAGE_SIZE or page_number * PAGE_SIZE >= page.total
+            if not last:
+                upcoming = prefetcher.submit(fetch, page_number + 1)
+            rows = items_rows(page.items)
+            with write_transaction(engine) as conn:
+                upsert(conn, items, rows)
+                if last:
+                    write_state(conn, since_key, started)
+                    conn.execute(sync_state.delete().where(sync_state.c.key == cursor_key))
+                else:
+                    write_state(conn, cursor_key, {"page": page_number + 1, "since": since, "started": started})
+            applied += len(rows)
             if last:
-                write_state(conn, since_key, started)
-                conn.execute(sync_state.delete().where(sync_state.c.key == cursor_key))
-            else:
-                write_state(conn, cursor_key, {"page": page_number + 1, "since": since, "started": started})
-        applied += len(rows)
-        if last:
-            return applied
-        page_number += 1
+                return applied
+            page_number += 1
