@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.domain.rules import Preset, StationRules  # noqa: E402
+from app.runtime import tune_gc  # noqa: E402
 from app.services.station import Station  # noqa: E402
 from app.store.db import open_replica, read_transaction, write_transaction  # noqa: E402
 from app.store.replica import items, load_item, products, upsert  # noqa: E402
@@ -65,6 +66,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
+    tune_gc()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--redeems", type=int, default=3000)

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.api import ApiSettings, ProductsClient  # noqa: E402
 from app.domain.rules import Preset, StationRules  # noqa: E402
+from app.runtime import tune_gc  # noqa: E402
 from app.services.station import Station  # noqa: E402
 from app.simulator.demo_data import BENCH_PRODUCT_ID, DEMO_WRITE_KEY, add_bulk_items, seed_database  # noqa: E402
 from app.store.db import open_replica, read_transaction  # noqa: E402
@@ -74,6 +75,7 @@ def measure(api: ApiSettings, tmp: Path, name: str, items: int, redeems: list[st
 
 
 def main() -> None:
+    tune_gc()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=50_000)
     parser.add_argument("--redeems", type=int, default=2000)

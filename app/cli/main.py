@@ -6,6 +6,8 @@ import importlib
 import logging
 import sys
 
+from app.runtime import tune_gc
+
 # Each module defines `register(subparsers)`, which adds its sub-commands and sets `func` on them.
 COMMAND_MODULES = (
     "app.cli.replica",
@@ -27,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    tune_gc()
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.scan.capture import FrameCapture
 from app.scan.debounce import Debouncer
@@ -157,6 +157,10 @@ class QtScanPipeline(QObject):
                                      on_payload=self.payload.emit, on_frame=self.frame.emit,
                                      on_state=lambda s: self.state.emit(s.value),
                                      preview_max_fps=preview_max_fps, reconnect_interval_s=reconnect_interval_s)
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Threads that outlive this object would emit into a deleted QObject.
+            app.aboutToQuit.connect(self.stop)
 
     def start(self) -> None:
         self.pipeline.start()
@@ -165,4 +169,5 @@ class QtScanPipeline(QObject):
         self.pipeline.stop(timeout_s)
 
     def run_until_exhausted(self) -> list[ScanEvent]:
+        """Decodes on the calling thread (headless demo, tests): never call it from a UI that must stay live."""
         return self.pipeline.run_until_exhausted()

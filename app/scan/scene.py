@@ -15,6 +15,8 @@ import numpy as np
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
+from app.scan.deblur import Motion, motion_kernel
+
 FRAME_SIZE = (1280, 720)  # width, height
 FOCAL_PX = 1000.0  # a typical 720p webcam, ~65° horizontal field of view
 QUIET_ZONE_MODULES = 4
@@ -54,7 +56,6 @@ class PhoneTexture:
     image: np.ndarray  # BGR
     mask: np.ndarray  # 255 inside the phone's outline
     symbol_corners: np.ndarray  # 4×2 float32, TL TR BR BL of the symbol (without quiet zone), texture pixels
-    symbol_modules: int
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,10 @@ def texture_module_px(pose: Pose, payload: str) -> int:
 @functools.lru_cache(maxsize=64)
 def phone_texture(payload: str | None, module_px: int, dark_mode: bool) -> PhoneTexture:
     if payload is None:
-        code_side, symbol_modules = 37 * module_px, 29  # a phone showing something that is not a ticket
+        code_side = 37 * module_px  # a phone showing something that is not a ticket
     else:
         matrix = qr_matrix(payload)
-        code_side, symbol_modules = len(matrix) * module_px, len(matrix) - 2 * QUIET_ZONE_MODULES
+        code_side = len(matrix) * module_px
     bezel = max(4, code_side // 14)
     screen_w = int(code_side * 1.15)
     screen_h = int(screen_w * 1.9)
@@ -113,12 +114,12 @@ def phone_texture(payload: str | None, module_px: int, dark_mode: bool) -> Phone
         top = code_y + code_side + line_h * (2 + 3 * i)
         cv2.rectangle(image, (code_x, top), (code_x + int(code_side * fraction), top + line_h), ink, -1)
 
-    quiet = QUIET_ZONE_MODULES * module_px if payload is not None else 4 * module_px
+    quiet = QUIET_ZONE_MODULES * module_px
     x0, y0 = code_x + quiet, code_y + quiet
     x1, y1 = code_x + code_side - quiet, code_y + code_side - quiet
     corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
     image.flags.writeable = mask.flags.writeable = False  # shared through the cache
-    return PhoneTexture(image, mask, corners, symbol_modules)
+    return PhoneTexture(image, mask, corners)
 
 
 def _rounded_rect(img: np.ndarray, top_left: tuple[int, int], bottom_right: tuple[int, int], radius: int,
@@ -206,15 +207,6 @@ def project(points: np.ndarray, pivot: np.ndarray, pose: Pose, scale: float) -> 
                             pose.center[1] + FOCAL_PX * turned[:, 1] / depth]).astype(np.float32)
 
 
-def _motion_kernel(length: float, angle_deg: float) -> np.ndarray:
-    size = int(math.ceil(length)) | 1
-    kernel = np.zeros((size, size), np.float32)
-    half = (size - 1) / 2
-    dx, dy = math.cos(math.radians(angle_deg)) * length / 2, math.sin(math.radians(angle_deg)) * length / 2
-    cv2.line(kernel, (round(half - dx), round(half - dy)), (round(half + dx), round(half + dy)), 1.0, 1)
-    return kernel / kernel.sum()
-
-
 def render(backdrop: np.ndarray, payload: str | None, pose: Pose | None, look: Look,
            rng: np.random.Generator) -> Rendered:
     """One frame: the backdrop, then (if a pose is given) the phone showing `payload`, then light and noise.
@@ -225,10 +217,8 @@ def render(backdrop: np.ndarray, payload: str | None, pose: Pose | None, look: L
     quad = None
     if pose is not None:
         module_px = texture_module_px(pose, payload) if payload is not None else max(2, round(pose.code_px / 14))
-        texture = phone_texture(payload, module_px, look.dark_mode)
-        quad = _draw_phone(frame, texture, pose, look)
-        if payload is None:
-            quad = None
+        symbol = _draw_phone(frame, phone_texture(payload, module_px, look.dark_mode), pose, look)
+        quad = symbol if payload is not None else None
     if look.brightness != 1.0:
         cv2.convertScaleAbs(frame, dst=frame, alpha=look.brightness)
     if look.noise_sigma >= 0.5:
@@ -267,7 +257,7 @@ def _draw_phone(frame: np.ndarray, texture: PhoneTexture, pose: Pose, look: Look
     if look.focus_sigma > 0:
         phone = cv2.GaussianBlur(phone, (0, 0), look.focus_sigma)
     if look.motion_blur_px >= 1:
-        kernel = _motion_kernel(look.motion_blur_px, look.motion_angle_deg)
+        kernel = motion_kernel(Motion(look.motion_angle_deg, look.motion_blur_px))
         phone, alpha = cv2.filter2D(phone, -1, kernel), cv2.filter2D(alpha, -1, kernel)
     region = frame[y0:y1, x0:x1]
     blended = region.astype(np.float32) * (1 - alpha[:, :, None]) + phone * alpha[:, :, None]

@@ -275,8 +275,9 @@ class SyntheticCamera(_PacedSource):
     cluttered venue, with light changes and empty stretches between presentations.
 
     `script` is a list of `Presentation` or `(payload, seconds_shown, seconds_gap_after)`. Frames carry the
-    payload whose code is wholly in view (`Frame.shown_payload`). Everything drawn is a function of the seed
-    and the scene time, so real-time and simulated runs show the same pictures.
+    payload whose code is wholly in view (`Frame.shown_payload`). The scene is a function of the seed and the
+    scene time (sensor noise aside), so real-time and simulated runs show the same pictures. With `repeat`, the
+    script plays in a loop and the camera never ends (a live demo); otherwise it ends after the last gap.
     """
 
     ENTER_S = 0.35  # the phone slides in from below, and out again, in this long
@@ -288,7 +289,6 @@ class SyntheticCamera(_PacedSource):
         if any(p.shown_s <= 0 or p.gap_after_s < 0 for p in self.script):
             raise ValueError("a presentation needs shown_s > 0 and gap_after_s >= 0")
         self.finite = not repeat
-        self.seed = seed
         self._starts = []
         t = lead_in_s
         for p in self.script:

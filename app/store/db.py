@@ -41,10 +41,14 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        options = connection.get_execution_options()
+        # Data that can be fetched again (downloads) skips the fsync of each commit; the next durable
+        # commit flushes it too. WAL keeps the file consistent either way.
+        synchronous = "NORMAL" if options.get("replaceable") else "FULL"
+        connection.exec_driver_sql(f"PRAGMA synchronous={synchronous}")
         # Writers take the write lock up front (IMMEDIATE), so they queue on the busy timeout
         # instead of failing when a read snapshot goes stale.
-        mode = "IMMEDIATE" if connection.get_execution_options().get("write") else "DEFERRED"
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        connection.exec_driver_sql(f"BEGIN {'IMMEDIATE' if options.get('write') else 'DEFERRED'}")
 
 
 def create_replica_engine(url: str | None = None) -> Engine:
@@ -61,9 +65,10 @@ def create_replica_engine(url: str | None = None) -> Engine:
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that holds the write lock from its first statement, committed on success."""
-    with engine.connect().execution_options(write=True) as connection, connection.begin():
+def write_transaction(engine: Engine, replaceable: bool = False) -> Iterator[Connection]:
+    """A transaction that holds the write lock from its first statement, committed on success and on
+    disk when this returns — unless `replaceable` (data the server can send again), which skips the fsync."""
+    with engine.connect().execution_options(write=True, replaceable=replaceable) as connection, connection.begin():
         yield connection
 
 

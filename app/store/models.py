@@ -83,10 +83,8 @@ class Item(Base):
     created_at: Mapped[str | None] = mapped_column(String(40))
     updated_at: Mapped[str | None] = mapped_column(String(40))
 
-    __table_args__ = (
-        Index("ix_items_product_item", "product_id", "item_id"),
-        Index("ix_items_owner_email", "owner_email"),
-    )
+    # No index on owner fields: search matches substrings, which no B-tree index can serve.
+    __table_args__ = (Index("ix_items_product_item", "product_id", "item_id"),)
 
 
 class Scan(Base):

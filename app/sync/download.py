@@ -20,6 +20,7 @@ from app.store.models import Event, SyncState
 from app.store.replica import item_row, items, products, upsert
 
 PAGE_SIZE = 1000
+ROWS_PER_TRANSACTION = 5000
 SINCE_MARGIN_S = 120  # clock skew and in-flight writes around the previous download
 events = Event.__table__
 sync_state = SyncState.__table__
@@ -89,7 +90,9 @@ def download_product(engine: Engine, client: ProductsClient, product_id: str, us
     def fetch(number: int) -> ItemPage:
         return client.list_items(product_id, page=number, limit=PAGE_SIZE, updated_since=since)
 
-    # The next page is fetched while this one is written: the server's time and ours overlap.
+    # The next page is fetched while this one is written: the server's time and ours overlap. Pages are
+    # applied a few at a time, each group in one transaction with the cursor that follows it.
+    unapplied: list[dict[str, Any]] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="usher-download") as prefetcher:
         upcoming = prefetcher.submit(fetch, page_number)
         while True:
@@ -97,15 +100,17 @@ def download_product(engine: Engine, client: ProductsClient, product_id: str, us
             last = len(page.items) < PAGE_SIZE or page_number * PAGE_SIZE >= page.total
             if not last:
                 upcoming = prefetcher.submit(fetch, page_number + 1)
-            rows = items_rows(page.items)
-            with write_transaction(engine) as conn:
-                upsert(conn, items, rows)
-                if last:
-                    write_state(conn, since_key, started)
-                    conn.execute(sync_state.delete().where(sync_state.c.key == cursor_key))
-                else:
-                    write_state(conn, cursor_key, {"page": page_number + 1, "since": since, "started": started})
-            applied += len(rows)
+            unapplied += items_rows(page.items)
+            if last or len(unapplied) >= ROWS_PER_TRANSACTION:
+                with write_transaction(engine, replaceable=True) as conn:
+                    upsert(conn, items, unapplied)
+                    if last:
+                        write_state(conn, since_key, started)
+                        conn.execute(sync_state.delete().where(sync_state.c.key == cursor_key))
+                    else:
+                        write_state(conn, cursor_key, {"page": page_number + 1, "since": since, "started": started})
+                applied += len(unapplied)
+                unapplied = []
             if last:
                 return applied
             page_number += 1

@@ -13,7 +13,7 @@ def test_a_new_replica_has_every_table_at_the_latest_migration(replica):
     tables = set(inspect(replica).get_table_names())
     assert {"events", "products", "items", "scans", "outbox", "conflicts", "sync_state", "alembic_version"} <= tables
     with replica.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
 
 
 def test_upgrading_twice_changes_nothing(replica):
@@ -72,3 +72,26 @@ def test_a_writer_waits_for_another_writer_instead_of_failing(db_url, replica):
         conn.exec_driver_sql("INSERT INTO sync_state (key, value) VALUES ('b', '2')")
     holder.join()
     assert sqlite3.connect(db_url.removeprefix("sqlite:///")).execute("SELECT count(*) FROM sync_state").fetchone() == (2,)
+
+
+def test_a_replica_made_by_the_first_schema_is_migrated_and_keeps_its_data(db_url):
+    from alembic import command
+    from alembic.config import Config
+
+    from app.store.db import MIGRATIONS_DIR
+
+    engine = create_replica_engine(db_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    with write_transaction(engine) as conn:
+        conn.exec_driver_sql("INSERT INTO products (id, type, name, price, active, is_claimable, is_transferable, "
+                             "redemption_quantity, min_rep_balance, mint_nft) VALUES ('p', 'admission', 'T', '0', 1, 0, 0, 1, 0, 0)")
+        conn.exec_driver_sql("INSERT INTO items (id, item_id, product_id, redemption_quantity, confirmed_count, pending_count) "
+                             "VALUES ('i', 1, 'p', 1, 0, 0)")
+    upgrade_schema(engine)
+    assert {ix["name"] for ix in inspect(engine).get_indexes("items")} == {"ix_items_product_item"}
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT id FROM items").scalars().all() == ["i"]

@@ -176,28 +176,28 @@ def test_download_brings_new_server_items_into_the_replica(replica, api):
         assert conn.execute(select(func.count()).select_from(items)).scalar() == report.downloaded
 
 
-def test_an_interrupted_download_resumes_at_the_page_where_it_stopped(replica, bulk_sim):
-    sim, _ = bulk_sim(2500)
+def test_an_interrupted_download_resumes_where_it_stopped(replica, bulk_sim):
+    sim, _ = bulk_sim(12_000)  # 12 pages; applied five at a time
     api = ApiSettings(sim.url, DEMO_WRITE_KEY, timeouts=FAST)
     engine = make_engine(replica, api, products=[str(BENCH_PRODUCT_ID)])
     list_calls: list[bool] = []
 
-    def dark_after_the_first_page(endpoint: str, ok: bool, seconds: float) -> None:
+    def dark_after_six_pages(endpoint: str, ok: bool, seconds: float) -> None:
         if endpoint.endswith("/items"):
             list_calls.append(ok)
-            if len(list_calls) == 1:
+            if len(list_calls) == 6:
                 sim.faults = FaultSettings(dark=True)
 
-    with ProductsClient(api, on_call=dark_after_the_first_page) as client:
+    with ProductsClient(api, on_call=dark_after_six_pages) as client:
         engine.download(client)
-    assert list_calls == [True, False]
-    assert item_count(replica) == 1000
+    assert list_calls == [True] * 6 + [False]
+    assert item_count(replica) == 5000  # pages 1-5 applied with their cursor; page 6 was not
     sim.faults = FaultSettings()
     list_calls.clear()
     with ProductsClient(api, on_call=lambda endpoint, ok, _: list_calls.append(ok) if endpoint.endswith("/items") else None) as client:
         engine.download(client)
-    assert list_calls == [True, True]  # pages 2 and 3 only: it resumed
-    assert item_count(replica) == 2500
+    assert list_calls == [True] * 7  # pages 6 to 12 only: it resumed
+    assert item_count(replica) == 12_000
 
 
 def item_count(replica) -> int:
