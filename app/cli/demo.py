@@ -1,19 +1,22 @@
-"""`usher demo`: the embedded default — a demo replica and a scripted round of scans, verdict by verdict."""
+"""`usher demo`: the embedded default. The simulator starts in-process with the demo event, the replica
+syncs from it, and the kiosk opens on the demo camera, which plays a scripted round. With no display
+(or `--headless`), the same round runs offscreen: one printed line and one screenshot per scan.
+"""
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.presentation import detail, headline
 from app.domain.rules import Preset, StationRules
-from app.services.importer import import_file
-from app.services.station import Station
-from app.store.db import open_replica
 
 DEMO_REPLICA = Path(__file__).resolve().parents[2] / "resources" / "demo" / "replica.json"
+SHOWN_S, GAP_S = 1.4, 3.6  # the gap outlasts the 3 s cooldown, so the same code shown again counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,47 +24,237 @@ class DemoScan:
     station: StationRules
     payload: str
     note: str
+    offline: bool = False  # scanned while the demo has cut the network
 
 
 def scripted_round() -> list[DemoScan]:
-    """The round the demo plays: every verdict a station meets on a normal night."""
+    """The round the demo plays: every verdict a station meets on a normal night, then an outage."""
     from app.demo_data import DRINKS, GA, INACTIVE, UNKNOWN_ITEM, item_uuid
 
     door = StationRules("Door 1", Preset.DOOR)
     bar = StationRules("Bar 1", Preset.BAR)
     ticket = item_uuid(GA, 1)
-    voucher = item_uuid(DRINKS, 1)
+    voucher = f"https://tickets.example/v/{item_uuid(DRINKS, 1)}"
     return [
         DemoScan(door, ticket, "a valid ticket"),
         DemoScan(door, ticket, "the same ticket again"),
-        *[DemoScan(bar, f"https://tickets.example/v/{voucher}", f"3-drink voucher, drink {n}") for n in (1, 2, 3, 4)],
+        *[DemoScan(bar, voucher, f"3-drink voucher, drink {n}") for n in (1, 2, 3, 4)],
         DemoScan(door, voucher, "a drink voucher at the door"),
         DemoScan(door, item_uuid(INACTIVE, 1), "a ticket of a closed product"),
-        DemoScan(door, UNKNOWN_ITEM, "a code not in the list"),
-        DemoScan(door, "\x1d]Q1WIFI:S:venue;T:WPA;P:hunter2;;", "garbage (a Wi-Fi QR code)"),
+        DemoScan(door, UNKNOWN_ITEM, "a code that was never issued"),
+        DemoScan(door, "WIFI:S:VenueGuest;T:nopass;;", "garbage (a Wi-Fi QR code)"),
+        DemoScan(door, item_uuid(GA, 2), "network cut: a ticket", offline=True),
+        DemoScan(door, item_uuid(GA, 3), "network cut: another ticket", offline=True),
     ]
 
 
-def run_console_round(db_url: str) -> int:
-    engine = open_replica(db_url)
-    import_file(engine, DEMO_REPLICA)
-    stations: dict[str, Station] = {}
-    for scan in scripted_round():
-        station = stations.setdefault(scan.station.name, Station(engine, scan.station))
-        started = time.perf_counter()
-        verdict = station.redeem(scan.payload)
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        line = detail(verdict, scan.station.preset)
-        print(f"{verdict.kind.value:<16} {elapsed_ms:6.1f} ms  {scan.station.name:<7} {scan.note:<30} "
-              f"{headline(verdict.kind)} — {line}")
-    return 0
+class DemoWorld:
+    """The simulator, a synced replica and the settings a demo kiosk runs on, in a temporary folder."""
+
+    def __init__(self, folder: Path) -> None:
+        from app import demo_data
+        from app.config import Settings
+        from app.simulator.demo_data import DEMO_WRITE_KEY
+        from app.simulator.faults import FaultSettings
+        from app.simulator.server import SimulatorServer
+        from app.store.db import open_replica
+
+        self._faults = FaultSettings
+        self.simulator = SimulatorServer(folder / "simulator.db", seed="demo").start()
+        self.replica = open_replica(f"sqlite:///{folder / 'replica.db'}")
+        self.settings = Settings.model_validate({
+            "api": {"base_url": self.simulator.url},
+            "station": {"name": "Door 1", "preset": "door"},
+            "event_id": demo_data.EVENT_ID,
+            "product_ids": [p.id for p in demo_data.PRODUCTS],
+            "camera": "synthetic",
+            "pin_hash": "",
+        })
+        self.api_key = DEMO_WRITE_KEY
+        self.network_up = True
+
+    def set_network(self, up: bool) -> None:
+        self.network_up = up
+        self.simulator.faults = self._faults(dark=not up)
+
+    def close(self) -> None:
+        self.simulator.stop()
+        self.replica.dispose()
+
+
+def _has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _wait(app, condition, timeout_s: float = 15.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+    return condition()
+
+
+# What Qt says offscreen or without a sound card, which is no news to anyone watching the demo.
+_OFFSCREEN_NOISE = ("propagateSizeHints", "QSoundEffect", "PulseAudio")
+
+
+def _quiet_offscreen_noise(_mode, _context, message: str) -> None:  # type: ignore[no-untyped-def]
+    if not any(noise in message for noise in _OFFSCREEN_NOISE):
+        print(message, file=sys.stderr)
+
+
+def run_headless(out_dir: Path) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from app.cli.compose import build_kiosk
+    from app.scan.pipeline import ScanPipeline
+    from app.scan.sources import SyntheticCamera
+    from app.sync.status import Connectivity
+
+    app = QApplication.instance() or QApplication(["usher-demo"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    round_ = scripted_round()
+    # Decode the whole scripted camera first (simulated time, every frame): the round's scans, in order.
+    # 15 frames/s is plenty to read each presentation, and halves the wait before the first verdict.
+    camera = SyntheticCamera([(s.payload, SHOWN_S, GAP_S) for s in round_], realtime=False, fps=15)
+    print(f"Reading {camera.duration_s:.0f} s of the demo camera ({len(round_)} codes shown)…", flush=True)
+    events = ScanPipeline(camera).run_until_exhausted()
+    if [e.text for e in events] != [s.payload for s in round_]:
+        print(f"The demo camera was read as {[e.text for e in events]}", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="usher-demo-") as tmp:
+        world = DemoWorld(Path(tmp))
+        kiosk = None
+        try:
+            world_engine_sync_first(world)
+            kiosk = build_kiosk(world.replica, world.settings, world.api_key, None)
+            window = kiosk.window
+            window.resize(1280, 800)
+            window.show()
+            shown: list = []
+            window.verdict_shown.connect(lambda verdict, _latency: shown.append((verdict, time.perf_counter())))
+            for n, (scan, event) in enumerate(zip(round_, events), 1):
+                if scan.offline and world.network_up:
+                    world.set_network(False)
+                    print("-- network cut: scans are decided locally and queue up --")
+                window.apply_settings(world.settings.model_copy(update={"station": _station_settings(scan.station)}))
+                window.on_camera_state("live")
+                window.show_frame(camera.render_at(event.frame_timestamp).image)  # the frame it was read from
+                submitted = time.perf_counter()
+                window.on_payload(event.text)
+                if not _wait(app, lambda: len(shown) == n):
+                    print(f"No verdict for scan {n}", file=sys.stderr)
+                    return 1
+                verdict, at = shown[-1]
+                if scan.offline:
+                    _wait(app, lambda: kiosk.engine.status().connectivity is Connectivity.OFFLINE, 10)
+                window.poll_sync()
+                app.processEvents()
+                elapsed_ms = (event.decode_latency_s + at - submitted) * 1000
+                print(f"{verdict.kind.value:<16} {elapsed_ms:6.1f} ms  {scan.station.name:<6}  {scan.note}", flush=True)
+                window.save_screenshot(out_dir / f"{n:02d}-{verdict.kind.value.lower()}.png")
+            world.set_network(True)
+            kiosk.engine.sync_now()
+            drained = _wait(app, lambda: kiosk.engine.status().waiting == 0, 30)
+            window.poll_sync()
+            app.processEvents()
+            window.save_screenshot(out_dir / f"{len(round_) + 1:02d}-back-online.png")
+            print(f"-- network back: {'queue drained' if drained else 'queue NOT drained'}; "
+                  f"{kiosk.engine.status().message} --")
+            print(f"Screenshots in {out_dir}")
+            return 0 if drained else 1
+        finally:
+            if kiosk is not None:
+                kiosk.close()
+            world.close()
+
+
+def world_engine_sync_first(world: DemoWorld) -> None:
+    """The first download, before the window opens: the replica starts with the event's items."""
+    from app.sync.service import build_online_sync
+
+    report = build_online_sync(world.replica, world.settings, world.api_key).engine.run_once()
+    print(f"Synced the demo replica from the simulator at {world.simulator.url}: {report.downloaded} items.")
+
+
+def _station_settings(rules: StationRules):  # type: ignore[no-untyped-def]
+    from app.config import StationSettings
+
+    return StationSettings(name=rules.name, preset=rules.preset.value, product_ids=sorted(rules.product_ids))
+
+
+def run_window(out_dir: Path | None, quit_after_s: float | None) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QApplication
+
+    from app.cli.compose import build_kiosk
+    from app.scan.pipeline import QtScanPipeline
+    from app.scan.sources import SyntheticCamera
+
+    app = QApplication.instance() or QApplication(["usher-demo"])
+    round_ = scripted_round()
+    with tempfile.TemporaryDirectory(prefix="usher-demo-") as tmp:
+        world = DemoWorld(Path(tmp))
+        world_engine_sync_first(world)
+        camera = SyntheticCamera([(s.payload, SHOWN_S, GAP_S) for s in round_], repeat=True)
+        kiosk = build_kiosk(world.replica, world.settings, world.api_key, None)
+        window = kiosk.window
+        # The demo plays two stations, so it stands between the camera and the window: each scan goes
+        # to the station its place in the script names.
+        kiosk.pipeline = pipeline = QtScanPipeline(camera)
+        pipeline.frame.connect(lambda frame: window.show_frame(frame.image))
+        pipeline.state.connect(window.on_camera_state)
+
+        upcoming = [0]  # where in the round the camera is: each presentation is read once, in order
+
+        def scan_at_its_station(event) -> None:  # type: ignore[no-untyped-def]
+            for step in range(len(round_)):
+                index = (upcoming[0] + step) % len(round_)
+                if round_[index].payload == event.text:
+                    scan, upcoming[0] = round_[index], index + 1
+                    window.apply_settings(window.settings.model_copy(update={"station": _station_settings(scan.station)}))
+                    if world.network_up == scan.offline:  # switching waits on the simulator: not on the UI thread
+                        threading.Thread(target=world.set_network, args=(not scan.offline,), daemon=True).start()
+                    break
+            window.on_payload(event.text, event.captured_at)
+
+        pipeline.payload.connect(scan_at_its_station)
+        pipeline.start()
+        network = QAction("Cut the network", window, checkable=True)
+        network.toggled.connect(lambda cut: (world.set_network(not cut), kiosk.engine and kiosk.engine.sync_now()))
+        window.menuBar().addMenu("Demo").addAction(network)
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            shots = iter(range(1, 10_000))
+            window.verdict_shown.connect(lambda verdict, latency: (
+                print(f"{verdict.kind.value:<16} {1000 * (latency or 0):6.1f} ms  {window.station.rules.name}", flush=True),
+                window.save_screenshot(out_dir / f"{next(shots):02d}-{verdict.kind.value.lower()}.png")))
+        if quit_after_s is not None:
+            QTimer.singleShot(int(quit_after_s * 1000), app.quit)
+        window.resize(1280, 800)
+        window.show()
+        try:
+            return app.exec()
+        finally:
+            kiosk.close()
+            world.close()
 
 
 def _demo(args: argparse.Namespace) -> int:
-    with tempfile.TemporaryDirectory(prefix="usher-demo-") as tmp:
-        return run_console_round(args.db or f"sqlite:///{Path(tmp) / 'demo.db'}")
+    from PySide6.QtCore import qInstallMessageHandler
+
+    qInstallMessageHandler(_quiet_offscreen_noise)
+    if args.headless or not _has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false;qt.qpa*=false")
+        return run_headless(Path(args.out or "demo-screens"))
+    return run_window(Path(args.out) if args.out else None, args.quit_after)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    demo = subparsers.add_parser("demo", help="run the demo on its embedded default data")
+    demo = subparsers.add_parser("demo", help="the kiosk on its embedded demo (simulator, demo camera)")
+    demo.add_argument("--headless", action="store_true", help="run the round offscreen (automatic with no display)")
+    demo.add_argument("--out", help="save a screenshot of every verdict here (headless default: demo-screens)")
+    demo.add_argument("--quit-after", type=float, metavar="SECONDS", help="close the window after this long")
     demo.set_defaults(func=_demo)

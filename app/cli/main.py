@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "app.cli.simulator",
     "app.cli.sync",
     "app.cli.demo",
+    "app.cli.kiosk",
 )
 
 

@@ -1,0 +1,48 @@
+"""`usher kiosk`: the check-in window on this station's settings, camera and replica."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.config import SettingsError, load_settings, settings_path
+from app.secrets import load_api_key
+from app.store.db import open_replica
+
+
+def _kiosk(args: argparse.Namespace) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from app.cli.compose import build_kiosk, camera_source
+    from app.cli.demo import scripted_round
+    from app.scan.wedge import KeyboardWedge
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Settings cannot be used: {exc}\nFix or delete the file, then start again.", file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication(["usher"])
+    replica = open_replica(args.db)
+    camera = args.camera or settings.camera
+    source = camera_source(camera, [scan.payload for scan in scripted_round()])
+    kiosk = build_kiosk(replica, settings, load_api_key(), source, settings_file=settings_path(),
+                        first_run=not settings_path().exists(), locked=args.locked)
+    kiosk.window.settings_changed.connect(lambda new: kiosk.replace_sync(new, load_api_key()))
+    wedge = KeyboardWedge()
+    wedge.install(app)
+    kiosk.window.attach_keyboard_wedge(wedge)
+    if not args.locked:
+        kiosk.window.resize(1280, 800)
+        kiosk.window.show()
+    try:
+        return app.exec()
+    finally:
+        wedge.uninstall(app)
+        kiosk.close()
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    kiosk = subparsers.add_parser("kiosk", help="open the check-in window")
+    kiosk.add_argument("--locked", action="store_true", help="start full screen and locked (leaving needs the PIN)")
+    kiosk.add_argument("--camera", help="override the camera setting: a number, a device, a video file, a folder")
+    kiosk.set_defaults(func=_kiosk)

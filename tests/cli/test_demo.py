@@ -1,0 +1,35 @@
+"""`usher demo` with no display: the scripted round, printed and screenshotted, as `make demo` runs it."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = ["ACCEPTED", "ALREADY_USED", "ACCEPTED", "ACCEPTED", "ACCEPTED", "ALREADY_USED", "WRONG_STATION",
+            "PRODUCT_INACTIVE", "NOT_FOUND", "INVALID_CODE", "ACCEPTED", "ACCEPTED"]
+LINE = re.compile(r"^(?P<verdict>[A-Z_]+)\s+(?P<ms>\d+\.\d) ms\s+(?P<station>Door 1|Bar 1)\s+(?P<note>.+)$")
+
+
+def test_the_headless_demo_plays_the_whole_round_prints_each_verdict_and_saves_screenshots(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["USHER_CONFIG_DIR"] = str(tmp_path / "config")
+    result = subprocess.run([sys.executable, "-m", "app.cli.main", "demo", "--out", str(tmp_path / "shots")],
+                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    scans = [m for line in result.stdout.splitlines() if (m := LINE.match(line))]
+    assert [m["verdict"] for m in scans] == EXPECTED
+    assert [m["station"] for m in scans][2:6] == ["Bar 1"] * 4
+    assert all(float(m["ms"]) < 1000 for m in scans)
+    assert "-- network cut" in result.stdout and "queue drained; Online — all scans synced." in result.stdout
+    shots = sorted((tmp_path / "shots").glob("*.png"))
+    assert [s.name.split("-", 1)[1] for s in shots[:-1]] == [f"{v.lower()}.png" for v in EXPECTED]
+    assert shots[-1].name.endswith("back-online.png")
+    with Image.open(shots[0]) as first:
+        assert first.size == (1280, 800)
+        assert first.getpixel((640, 400))[:3] == (0x1B, 0x7F, 0x3B)  # the valid green fills the window
+    assert "Traceback" not in result.stderr
