@@ -78,6 +78,11 @@ class ConnectivityMonitor:
         return (not self._online and self._override is not Override.FORCE_OFFLINE
                 and now - self._last_call_at >= self.probe_every_s)
 
+    def probe_soon(self) -> None:
+        """Make a probe due now (staff asked to sync, or the settings changed)."""
+        with self._lock:
+            self._last_call_at = float("-inf")
+
     @property
     def offline_since(self) -> float | None:
         return self._went_offline_at

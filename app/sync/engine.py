@@ -108,6 +108,7 @@ class SyncEngine:
         with self._lock:
             self._resume_at = 0.0
             self._paused_reason = ""
+        self.monitor.probe_soon()
         self._wake.set()
 
     def _message(self, connectivity: Connectivity, waiting: int) -> str:
@@ -148,7 +149,7 @@ class SyncEngine:
                         next_download = self.clock() + 60.0
                 except Exception:  # the thread must survive anything; the cause is logged
                     log.exception("sync pass failed")
-                self._wake.wait(IDLE_WAKE_S)
+                self._wake.wait(self._idle_wait())
                 self._wake.clear()
 
     # ---- one pass ----
@@ -165,12 +166,26 @@ class SyncEngine:
         return report
 
     def probe_if_due(self, client: ProductsClient) -> None:
-        """While offline, ask the server now and then whether it is back (the monitor hears the answer)."""
-        if self.monitor.probe_due(self.clock()):
+        """While offline, ask the server now and then whether it is back (the monitor hears the answers);
+        once one answers, a few more probes in a row bring the station back at once."""
+        if not self.monitor.probe_due(self.clock()):
+            return
+        for _ in range(self.monitor.clean_to_return):
             try:
                 client.probe()
             except ApiError:
-                pass  # recorded by the monitor through on_call
+                return  # recorded by the monitor through on_call
+            if self.monitor.online:
+                return
+
+    def _idle_wait(self) -> float:
+        """Sleep until the next thing due: the end of a back-off, a probe, or the idle wake-up."""
+        with self._lock:
+            until_resume = self._resume_at - self.clock()
+        wait = IDLE_WAKE_S if until_resume <= 0 else min(IDLE_WAKE_S, until_resume)
+        if not self.monitor.online:
+            wait = min(wait, self.monitor.probe_every_s)
+        return max(0.05, wait)
 
     def _observe(self, endpoint: str, ok: bool, seconds: float) -> None:
         self.monitor.record(ok, seconds, self.clock())

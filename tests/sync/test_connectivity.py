@@ -52,3 +52,10 @@ def test_staff_can_force_either_state_and_return_to_automatic():
     assert monitor.online  # forced holds whatever the calls say
     monitor.override = Override.AUTO
     assert not monitor.online
+
+
+def test_a_probe_can_be_made_due_at_once():
+    monitor = ConnectivityMonitor(probe_every_s=10)
+    monitor.record(False, 5, at=100)
+    monitor.probe_soon()
+    assert monitor.probe_due(100.5)
