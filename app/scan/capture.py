@@ -72,7 +72,7 @@ class FrameCapture:
             return
         while not self._stopping.is_set() and (frame := self.source.read()) is not None:
             self.frames_captured += 1
-            _notify(self._on_frame, frame)
+            notify(self._on_frame, frame)
             consume(frame)
         self.source.close()
         self._publish_state(self.source.state)
@@ -114,20 +114,20 @@ class FrameCapture:
             self._newest = frame
             self.frames_captured += 1
             self._ready.notify_all()
-        _notify(self._on_frame, frame)
+        notify(self._on_frame, frame)
 
     def _publish_state(self, state: SourceState) -> None:
         if state is self.state:
             return
         self.state = state
-        _notify(self._on_state, state)
+        notify(self._on_state, state)
 
 
-def _notify(callback: Callable[[object], None] | None, value: object) -> None:
-    """A failing listener must not stop the capture."""
+def notify(callback: Callable[[object], None] | None, value: object) -> None:
+    """Calls a listener; one that fails is logged and must not stop capture or decoding."""
     if callback is None:
         return
     try:
         callback(value)
     except Exception:
-        log.exception("capture listener %r failed", callback)
+        log.exception("scan listener %r failed", callback)

@@ -7,7 +7,6 @@ the UI with Qt signals (delivered on the receiver's thread, so the UI never deco
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -15,12 +14,11 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from app.scan.capture import FrameCapture
+from app.scan.capture import FrameCapture, notify
 from app.scan.debounce import Debouncer
 from app.scan.decode import QrDecoder, Quad
 from app.scan.sources import Frame, FrameSource, SourceState
 
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -123,22 +121,13 @@ class ScanPipeline:
         events = [ScanEvent(d.text, d.stage, d.position, frame.captured_at, decoded_at, frame.captured_wall,
                             frame.index, frame.timestamp) for d in decoded if d.text in submitted]
         for event in events:
-            _notify(self._on_payload, event)
+            notify(self._on_payload, event)
         return events
 
     def _offer_preview(self, frame: Frame) -> None:
         if frame.captured_at - self._last_preview_at >= self._preview_interval_s:
             self._last_preview_at = frame.captured_at
-            _notify(self._on_frame, frame)
-
-
-def _notify(callback: Callable[[object], None] | None, value: object) -> None:
-    if callback is None:
-        return
-    try:
-        callback(value)
-    except Exception:
-        log.exception("pipeline listener %r failed", callback)
+            notify(self._on_frame, frame)
 
 
 class QtScanPipeline(QObject):

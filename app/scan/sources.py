@@ -130,7 +130,22 @@ def as_bgr(image: object) -> np.ndarray | None:
     return None
 
 
-class CameraSource(FrameSource):
+class _OpenCvReader:
+    """Reading frames from an OpenCV capture, shared by cameras and video files."""
+
+    _capture: cv2.VideoCapture | None
+
+    def _grab(self) -> tuple[np.ndarray, None] | None:
+        ok, image = self._capture.read()
+        return (image, None) if ok else None
+
+    def _release(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
+
+
+class CameraSource(_OpenCvReader, FrameSource):
     """A webcam by index (0, 1, …) or device path ("/dev/video2"), through OpenCV's VideoCapture."""
 
     def __init__(self, device: int | str, *, width: int = 1280, height: int = 720, fps: float = 30.0,
@@ -157,14 +172,6 @@ class CameraSource(FrameSource):
         capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # newest frame, not a backlog
         return True
 
-    def _grab(self) -> tuple[np.ndarray, None] | None:
-        ok, image = self._capture.read()
-        return (image, None) if ok else None
-
-    def _release(self) -> None:
-        if self._capture is not None:
-            self._capture.release()
-            self._capture = None
 
 
 class _PacedSource(FrameSource):
@@ -197,7 +204,7 @@ class _PacedSource(FrameSource):
         return captured_at if self.realtime else index / self.fps
 
 
-class VideoFileSource(_PacedSource):
+class VideoFileSource(_OpenCvReader, _PacedSource):
     """A video file, played at its own frame rate (or `fps`), ending at its last frame."""
 
     def __init__(self, path: str | os.PathLike[str], *, realtime: bool = True, fps: float | None = None) -> None:
@@ -218,14 +225,6 @@ class VideoFileSource(_PacedSource):
             self.fps = file_fps
         return True
 
-    def _grab(self) -> tuple[np.ndarray, None] | None:
-        ok, image = self._capture.read()
-        return (image, None) if ok else None
-
-    def _release(self) -> None:
-        if self._capture is not None:
-            self._capture.release()
-            self._capture = None
 
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm"})
