@@ -12,14 +12,15 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import Engine
 
 from app.config import ApiSettings, Settings, StationSettings
 from app.demo_data import DRINKS, EVENT_ID, GA, INACTIVE, UNKNOWN_ITEM, VIP, item_uuid
@@ -47,13 +48,12 @@ class StagedSync:
     """A SyncControl that reports whatever status it is given (the screenshots' only stand-in)."""
 
     shown: SyncStatus
-    overrides: list[Override] = field(default_factory=list)
 
     def status(self) -> SyncStatus:
         return self.shown
 
     def set_override(self, override: Override) -> None:
-        self.overrides.append(override)
+        self.shown = replace(self.shown, override=override)
 
     def sync_now(self) -> None:
         """Nothing to send: the screenshots never leave this machine."""
@@ -161,7 +161,7 @@ def render_all(out_dir: Path, api_key: str = DEMO_API_KEY, on_rendered: Inspect 
             engine.dispose()
 
 
-def _render(engine, tmp: Path, out_dir: Path, api_key: str, on_rendered: Inspect | None) -> list[Path]:  # type: ignore[no-untyped-def]
+def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered: Inspect | None) -> list[Path]:
     clock = EveningClock()
     pin_hash = hash_pin(SCREENSHOT_PIN)
     door = _station_settings("Door 1", "door", pin_hash)
@@ -210,7 +210,9 @@ def _render(engine, tmp: Path, out_dir: Path, api_key: str, on_rendered: Inspect
         return verdict
 
     bar = _station_settings("Bar 1", "bar", pin_hash)
-    accepted = verdict_shot("verdict-accepted-ticket", door, item_uuid(GA, 1))
+    verdict_shot("verdict-accepted-ticket", door, item_uuid(GA, 1))
+    window.panel.undo_button.click()  # staff let the wrong person in: the use is given back
+    shot("verdict-undone")
     verdict_shot("verdict-accepted-voucher", bar, item_uuid(DRINKS, 1))
     verdict_shot("verdict-already-used", door, item_uuid(GA, 2))
     verdict_shot("verdict-wrong-station", door, item_uuid(DRINKS, 20))
@@ -222,9 +224,6 @@ def _render(engine, tmp: Path, out_dir: Path, api_key: str, on_rendered: Inspect
                                                           item_id=UNKNOWN_ITEM))
     verdict_shot("verdict-error", door, Verdict(VerdictKind.ERROR, "The local database did not answer — scan again",
                                                 "Door 1", at))
-    window.panel.verdict = accepted
-    window.panel.show_undo_result(True, "The use was given back", door.verdict_seconds)
-    shot("verdict-undone")
 
     window.open_search()
     window.search_page.field.setText("lovelace")

@@ -7,7 +7,6 @@ modal, so nothing ever stands between two scans.
 from __future__ import annotations
 
 import math
-from datetime import datetime
 
 from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent

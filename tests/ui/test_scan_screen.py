@@ -241,3 +241,14 @@ def test_the_name_of_the_holder_is_the_one_in_the_replica(qtbot, window):
     scan(qtbot, window, item_uuid(GA, 9))
 
     assert window.panel.holder.text() == f"{owner.first_name} {owner.last_name}"
+
+
+def test_garbage_is_collected_on_the_ui_thread_only_while_the_window_lives(make_window):
+    import gc
+
+    window = make_window()
+    assert not gc.isenabled()  # a worker thread never runs the collector over Qt objects
+
+    window.shutdown()
+
+    assert gc.isenabled()

@@ -48,4 +48,5 @@ def test_the_verdict_screens_show_realistic_content(qtbot, tmp_path):
     assert shown["verdict-accepted-ticket"] == ("VALID", "General Admission", "Ada Lovelace", "Welcome in")
     assert shown["verdict-accepted-voucher"][3] == "2 of 3 drinks left"
     assert shown["verdict-already-used"][3] == "First used 20:41 at Door 2"
+    assert shown["verdict-undone"][0] == "UNDONE"
     assert shown["strip-online"][0] == "Ready — show your ticket"
