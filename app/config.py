@@ -96,3 +96,14 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(settings.model_dump(), indent=2), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def load_settings_or_explain() -> Settings | None:
+    """The settings, or None after telling the user on stderr what is wrong with the file (for commands)."""
+    import sys
+
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        print(f"Settings cannot be used: {exc}\nFix or delete the file, then start again.", file=sys.stderr)
+        return None

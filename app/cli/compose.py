@@ -17,7 +17,6 @@ from app.scan.sources import CameraSource, FrameSource, ImageFolderSource, Synth
 from app.services.station import Station
 from app.sync.engine import SyncEngine
 from app.sync.service import NotConfigured, build_online_sync
-from app.sync.status import SyncControl
 from app.ui.local_sync import LocalOnlySync
 from app.ui.main_window import MainWindow
 

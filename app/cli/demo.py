@@ -126,7 +126,7 @@ def run_headless(out_dir: Path) -> int:
         world = DemoWorld(Path(tmp))
         kiosk = None
         try:
-            world_engine_sync_first(world)
+            sync_demo_replica(world)
             kiosk = build_kiosk(world.replica, world.settings, world.api_key, None)
             window = kiosk.window
             window.resize(1280, 800)
@@ -169,7 +169,7 @@ def run_headless(out_dir: Path) -> int:
             world.close()
 
 
-def world_engine_sync_first(world: DemoWorld) -> None:
+def sync_demo_replica(world: DemoWorld) -> None:
     """The first download, before the window opens: the replica starts with the event's items."""
     from app.sync.service import build_online_sync
 
@@ -196,7 +196,7 @@ def run_window(out_dir: Path | None, quit_after_s: float | None) -> int:
     round_ = scripted_round()
     with tempfile.TemporaryDirectory(prefix="usher-demo-") as tmp:
         world = DemoWorld(Path(tmp))
-        world_engine_sync_first(world)
+        sync_demo_replica(world)
         camera = SyntheticCamera([(s.payload, SHOWN_S, GAP_S) for s in round_], repeat=True)
         kiosk = build_kiosk(world.replica, world.settings, world.api_key, None)
         window = kiosk.window

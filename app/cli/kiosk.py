@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from app.config import SettingsError, load_settings, settings_path
+from app.config import load_settings_or_explain, settings_path
 from app.secrets import load_api_key
 from app.store.db import open_replica
 
@@ -16,10 +15,8 @@ def _kiosk(args: argparse.Namespace) -> int:
     from app.cli.demo import scripted_round
     from app.scan.wedge import KeyboardWedge
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(f"Settings cannot be used: {exc}\nFix or delete the file, then start again.", file=sys.stderr)
+    settings = load_settings_or_explain()
+    if settings is None:
         return 2
     app = QApplication.instance() or QApplication(["usher"])
     replica = open_replica(args.db)

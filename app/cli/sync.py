@@ -6,7 +6,7 @@ import sys
 import time
 from datetime import datetime
 
-from app.config import SettingsError, load_settings
+from app.config import load_settings_or_explain
 from app.secrets import load_api_key
 from app.services.reports import conflicts
 from app.store.db import open_replica
@@ -14,10 +14,8 @@ from app.sync.service import NotConfigured, build_online_sync
 
 
 def _sync(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(f"Settings cannot be used: {exc}", file=sys.stderr)
+    settings = load_settings_or_explain()
+    if settings is None:
         return 2
     if args.api:
         settings.api.base_url = args.api.rstrip("/")

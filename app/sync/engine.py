@@ -193,11 +193,9 @@ class SyncEngine:
     def _can_talk(self) -> bool:
         now = self.clock()
         with self._lock:
-            if self._paused_reason and now < self._resume_at:
+            if now < self._resume_at:  # backing off, or paused until the key is retried
                 return False
-            if now < self._resume_at:
-                return False
-            return self.monitor.online or self.monitor.probe_due(now)
+        return self.monitor.online or self.monitor.probe_due(now)
 
     def _back_off(self, retry_after: float | None = None) -> None:
         with self._lock:
