@@ -102,12 +102,13 @@ class Station:
         self, ref: ItemReference, at: float, audit_payload: str, resolver: UnknownItemResolver | None
     ) -> Verdict:
         with write_transaction(self.engine) as conn:
-            record = load_item(conn, ref.item_id)
+            # Locked (on PostgreSQL), so another door's use cannot slip in between this read and the use.
+            record = load_item(conn, ref.item_id, for_update=True)
             if record is not None:
                 kind = check(record.facts, self.rules, ref.product_id)
                 reason = "The code names another product" if kind is VerdictKind.NOT_FOUND else ""
                 if kind is VerdictKind.ACCEPTED and not take_one_use(conn, ref.item_id, at, self.rules.name):
-                    kind = VerdictKind.ALREADY_USED  # unreachable under the write lock; kept for PostgreSQL
+                    kind = VerdictKind.ALREADY_USED  # unreachable under the lock; the UPDATE stays the guard
                 if kind is VerdictKind.ACCEPTED:
                     record = record.after_use(at, self.rules.name)
                 verdict = verdict_for_item(kind, record, self.rules, at, reason)
