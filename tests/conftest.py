@@ -84,6 +84,14 @@ def replica(db_url, database, request):
 
 
 @pytest.fixture
+def venue_url(postgres):
+    """A venue's shared replica: a new, migrated database on the session's PostgreSQL server."""
+    name = next(_database_names)
+    yield postgres.create_database(name, template=MIGRATED_TEMPLATE)
+    postgres.drop_database(name)
+
+
+@pytest.fixture
 def demo_replica(replica):
     """The demo event imported through `usher import`'s code path."""
     import_file(replica, DEMO_REPLICA)
