@@ -1,5 +1,8 @@
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
@@ -111,3 +114,15 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(replica):
     with replica.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert differences == []
+
+
+def test_four_kiosks_upgrading_an_empty_database_at_once_all_succeed(db_url):
+    root = Path(__file__).resolve().parents[2]
+    kiosks = [subprocess.Popen([sys.executable, "-m", "app.cli.main", "--db", db_url, "db", "upgrade"], cwd=root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outcomes = [(kiosk.wait(60), kiosk.stderr.read()) for kiosk in kiosks]
+    assert outcomes == [(0, "")] * 4
+    engine = create_replica_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0004"]
+    engine.dispose()
