@@ -11,6 +11,7 @@ from app.config import load_settings_or_explain, save_settings
 from app.secrets import load_api_key
 from app.services.reports import conflicts
 from app.store.db import open_replica, read_transaction
+from app.store.replica import some_item_of
 from app.sync.engine import SyncReport
 from app.sync.probe import apply_probe, probe_api
 from app.sync.service import NotConfigured, api_settings, build_online_sync
@@ -126,13 +127,10 @@ def _probe(settings, args: argparse.Namespace) -> int:  # type: ignore[no-untype
 
 
 def _some_item(db: str | None, product_ids: list[str]) -> str | None:
-    """An item of the first configured product the replica knows, to test reading single items with."""
-    from sqlalchemy import select
-
-    from app.store.replica import items
-
+    """An item the replica knows, to test reading single items with."""
     with read_transaction(open_replica(db)) as conn:
-        return conn.execute(select(items.c.id).where(items.c.product_id.in_(product_ids)).limit(1)).scalar()
+        known = some_item_of(conn, product_ids)
+    return None if known is None else known[1]
 
 
 def _yes_no(value: bool | None) -> str:
