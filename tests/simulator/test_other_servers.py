@@ -35,7 +35,7 @@ def delays(settings: FaultSettings, count: int) -> list[float]:
 
 
 def rolls(settings: FaultSettings, count: int) -> list[float]:
-    """The numbers that decide the answers to the next `count` requests (each drawn after its delay)."""
+    """The numbers that decide the answers to the next `count` requests (each request draws its delay first)."""
     controller = FaultController(settings, _stays_lit)
     return [(controller.draw_delay_s(), controller.draw())[1] for _ in range(count)]
 
