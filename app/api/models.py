@@ -35,7 +35,7 @@ from pydantic.alias_generators import to_camel
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
 
-MAX_COUNT = 2**31 - 1  # the replica's INTEGER columns; anything larger is a broken answer, not a venue
+MAX_COUNT = 2**31 - 1  # the replica's Integer columns (32-bit on PostgreSQL); more is a broken answer, not a venue
 MAX_UNIX_SECONDS = 253_402_300_799  # 9999-12-31T23:59:59Z
 
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]

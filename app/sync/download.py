@@ -98,7 +98,7 @@ def items_rows(page: list[ProductItem]) -> list[dict[str, Any]]:
             updated_at=i.updated_at.isoformat() if i.updated_at else None,
         )
         unsaid = [*(_OWNER_COLUMNS if i.user is None else ()), *(k for k in ("created_at", "updated_at") if not row[k])]
-        rows.append({column: value for column, value in row.items() if column not in unsaid})
+        rows.append({column: value for column, value in row.items() if column not in unsaid} if unsaid else row)
     return rows
 
 

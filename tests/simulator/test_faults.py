@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Callable
 
 import httpx
 import pytest
-from sim_http import expect
+from sim_http import eventually, expect
 
 from app import demo_data as shared
 from app.simulator.demo_data import DRINKS_PRODUCT_ID, GA_PRODUCT_ID
@@ -108,13 +107,13 @@ def test_a_dark_api_refuses_connections_while_the_admin_port_stays_up(
     with httpx.Client(base_url=simulator.admin_url) as admin:
         assert expect(admin.get("/_sim/faults"), 200)["dark"] is True
         expect(admin.put("/_sim/faults", json={"dark": False}), 200)
-    assert _eventually(lambda: http.get(PRODUCT).status_code == 200)
+    assert eventually(lambda: http.get(PRODUCT).status_code == 200)
 
 
 def test_going_dark_through_the_api_port_answers_first_then_refuses(
         simulator: SimulatorServer, anon_http: httpx.Client) -> None:
     assert expect(anon_http.put("/_sim/faults", json={"dark": True}), 200)["dark"] is True
-    assert _eventually(lambda: _refused(simulator.url))
+    assert eventually(lambda: _refused(simulator.url))
 
 
 def _refused(url: str) -> bool:
@@ -124,14 +123,3 @@ def _refused(url: str) -> bool:
         return True
     return False
 
-
-def _eventually(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    return False

@@ -18,7 +18,7 @@ from app.services.station import Station
 from app.simulator.demo_data import DEMO_EVENT_ID
 from app.store.models import Event
 from app.store.replica import items, products
-from app.sync.download import DownloadIncomplete, download_product
+from app.sync.download import SLACK_ITEMS, DownloadIncomplete, download_product
 from canned_http import Canned, CannedServer
 from sync_helpers import FAST, FaultSettings, make_engine
 
@@ -92,7 +92,7 @@ def test_a_product_whose_pages_never_end_stops_near_the_total_it_first_announced
     with ProductsClient(api, on_call=sell_faster_than_the_kiosk_reads) as kiosk:
         with pytest.raises(DownloadIncomplete) as caught:
             download_product(replica, kiosk, str(product.id))
-    budget = 40 + 100  # the first total, and the slack for items issued while downloading
+    budget = 40 + SLACK_ITEMS  # the first total, and the slack for items issued while downloading
     assert budget <= caught.value.read < budget + 10
     assert len(list_calls) == budget // 10
     assert len(item_numbers(replica, str(product.id))) == caught.value.read
