@@ -10,6 +10,11 @@ answer can never overwrite a final state, and two writers can never both move on
 IN_FLIGHT on disk, with its owner, the count it should produce and its settle window, *before* its
 request leaves (`mark_sending` commits first); a restart or another uploader therefore finds it and
 reconciles it instead of resending blindly.
+
+On a venue's shared PostgreSQL replica the same guards hold without row locks or `SKIP LOCKED`: an
+UPDATE that waits for another transaction's lock on its row re-checks its WHERE clause against the row
+as committed (READ COMMITTED, app/store/db.py), so a claim whose row was meanwhile claimed or undone
+changes nothing, and its row count of 0 means it is not sent. Only the lease holder claims at all.
 """
 from __future__ import annotations
 
