@@ -2,11 +2,14 @@
 and no item is ever used more often than it may be, with every verdict telling the truth."""
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 
 from sqlalchemy import func, select
 
-from app.store.db import open_replica
+from app.domain.rules import Preset, StationRules
+from app.services.station import Station
+from app.store.db import IDLE_PING_S, open_replica
 from app.store.replica import items, outbox, scans
 from venue_load import evening, seed, shuffled
 
@@ -45,3 +48,17 @@ def test_eight_kiosk_processes_of_four_threads_redeeming_the_same_thousand_items
     engine.dispose()
     assert pending == queued == audited == uses
     assert refused == TRIES * ITEMS - sum(uses.values())
+
+
+def test_a_door_whose_connections_the_server_dropped_while_it_was_idle_decides_the_next_scan_as_usual(
+        venue_url, postgres):
+    first, second = list(seed(venue_url, 2))
+    engine = open_replica(venue_url)
+    door = Station(engine, StationRules("Door 1", Preset.ANY))
+    assert door.redeem(first).accepted
+    database = venue_url.rsplit("/", 1)[1]
+    postgres.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "  # as a server restart does
+                     f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
+    time.sleep(IDLE_PING_S * 1.5)  # a quiet moment at the door
+    assert door.redeem(second).accepted
+    engine.dispose()

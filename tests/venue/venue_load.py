@@ -41,10 +41,13 @@ def seed(url: str, count: int) -> dict[str, int]:
 
 @dataclass
 class KioskRun:
-    """What one kiosk process saw: each accepted use as (item, uses left), and each redeem's time in ms."""
+    """What one kiosk process saw: each accepted use as (item, uses left), each redeem's time in ms, and when
+    its redeeming began and ended (time.monotonic, which all processes of the machine share)."""
 
     accepted: list[tuple[str, int]] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
+    began: float = 0.0
+    ended: float = 0.0
 
 
 def kiosk(url: str, number: int, plans: list[list[str]]) -> KioskRun:
@@ -66,10 +69,12 @@ def kiosk(url: str, number: int, plans: list[list[str]]) -> KioskRun:
             run.latencies_ms += seen.latencies_ms
 
     workers = [threading.Thread(target=redeem_all, args=(plan,)) for plan in plans]
+    run.began = time.monotonic()
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
+    run.ended = time.monotonic()
     engine.dispose()
     return run
 
