@@ -79,3 +79,17 @@ def test_the_connection_test_says_in_words_what_is_wrong_and_when_all_is_well(em
     ready = check_venue(kiosk_url)
     assert ready.ok and "as usher_kiosk" in ready.message and "the schema matches this kiosk" in ready.message
     assert main(["--db", kiosk_url, "venue", "check"]) == 0
+
+
+def test_station_setup_keeps_the_venue_url_but_never_its_password():
+    from pydantic import ValidationError
+
+    from app.config import Settings
+
+    url = "postgresql+psycopg://usher_kiosk@db.venue.lan:5432/usher"
+    assert Settings.model_validate({"venue_db_url": f" {url} "}).venue_db_url == url
+    assert Settings().venue_db_url == ""  # a kiosk of its own, on SQLite
+    with pytest.raises(ValidationError, match="pgpass"):
+        Settings.model_validate({"venue_db_url": "postgresql+psycopg://usher_kiosk:secret@db.venue.lan/usher"})
+    with pytest.raises(ValidationError, match="PostgreSQL"):
+        Settings.model_validate({"venue_db_url": "sqlite:///replica.db"})
