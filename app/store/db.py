@@ -29,6 +29,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_LOCK = threading.Lock()  # Alembic keeps its migration context in module globals
 # The advisory lock that serialises schema upgrades of one PostgreSQL database across kiosks ("usher" in hex).
 PG_MIGRATION_LOCK_KEY = 0x7573686572
+PG_TIMEOUT_S = 5
 IDLE_PING_S = 1.0  # a pooled connection unused this long is checked before use (PostgreSQL)
 
 
@@ -81,7 +82,10 @@ def create_replica_engine(url: str | None = None) -> Engine:
         _configure_sqlite(engine)
         return engine
     # READ COMMITTED: see this module's docstring for why the conditional UPDATEs need nothing stronger.
-    engine = create_engine(url, hide_parameters=True, isolation_level="READ COMMITTED")
+    engine = create_engine(url, hide_parameters=True, isolation_level="READ COMMITTED", connect_args={
+        # A venue database that is unreachable must not hold a scan for minutes: connecting gives up after
+        # a few seconds, and so does a statement whose packets the network no longer acknowledges.
+        "connect_timeout": PG_TIMEOUT_S, "tcp_user_timeout": PG_TIMEOUT_S * 1000})
     _ping_when_idle(engine)
     return engine
 

@@ -54,6 +54,7 @@ class ThrowawayPostgres:
         self.port = 0
         self.dir: Path | None = None
         self._process: subprocess.Popen[bytes] | None = None
+        self._bin = Path()
         self._run_as: dict[str, object] = {}
 
     def __enter__(self) -> ThrowawayPostgres:
@@ -63,25 +64,29 @@ class ThrowawayPostgres:
         self.stop()
 
     def start(self) -> ThrowawayPostgres:
-        bin_dir = server_bin_dir()
+        self._bin = server_bin_dir()
         self.dir = Path(tempfile.mkdtemp(prefix="usher-pg-"))
         if os.geteuid() == 0:
             user = pwd.getpwnam(UNPRIVILEGED_USER)
             os.chown(self.dir, user.pw_uid, user.pw_gid)
             self._run_as = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
-        data = self.dir / "data"
-        subprocess.run([str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8",
-                        "--locale=C.UTF-8", "--no-sync"], check=True, capture_output=True, cwd=self.dir,
+        subprocess.run([str(self._bin / "initdb"), "-D", str(self.dir / "data"), "-U", SUPERUSER, "--auth=trust",
+                        "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], check=True, capture_output=True, cwd=self.dir,
                        **self._run_as)  # type: ignore[arg-type]
         self.port = _free_port()
+        return self.boot()
+
+    def boot(self) -> ThrowawayPostgres:
+        """Starts the server on its data (again, after `halt`: same port, same databases)."""
+        assert self.dir is not None
         settings = {"listen_addresses": "127.0.0.1", "port": self.port, "unix_socket_directories": str(self.dir),
                     "max_connections": self.max_connections, "fsync": "on" if self.durable else "off",
                     "synchronous_commit": "on" if self.durable else "off",
                     "full_page_writes": "on" if self.durable else "off"}
-        command = [str(bin_dir / "postgres"), "-D", str(data)]
+        command = [str(self._bin / "postgres"), "-D", str(self.dir / "data")]
         for name, value in settings.items():
             command += ["-c", f"{name}={value}"]
-        log = open(self.dir / "server.log", "wb")  # noqa: SIM115 - the server writes to it until stop()
+        log = open(self.dir / "server.log", "ab")  # noqa: SIM115 - the server writes to it until it stops
         self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=self.dir,
                                          **self._run_as)  # type: ignore[arg-type]
         log.close()
@@ -102,16 +107,20 @@ class ThrowawayPostgres:
                     raise RuntimeError(f"The throwaway PostgreSQL server did not start:\n{log}") from None
                 time.sleep(0.05)
 
-    def stop(self) -> None:
-        """Stops the server (fast shutdown: connections are ended) and removes its directory."""
+    def halt(self) -> None:
+        """Stops the server ("fast" shutdown: connections are ended), keeping its data for `boot`."""
         if self._process is not None:
-            self._process.send_signal(signal.SIGINT)  # "fast" shutdown; SIGTERM would wait for the clients
+            self._process.send_signal(signal.SIGINT)  # SIGTERM would wait for the clients to leave
             try:
                 self._process.wait(15)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
             self._process = None
+
+    def stop(self) -> None:
+        """Stops the server and removes its directory."""
+        self.halt()
         if self.dir is not None:
             shutil.rmtree(self.dir, ignore_errors=True)
             self.dir = None

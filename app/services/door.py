@@ -1,0 +1,83 @@
+"""A door on a venue's shared replica that keeps deciding when the venue database is unreachable
+(docs/venue.md): from its own SQLite snapshot of the venue replica, merged back once the venue is reachable.
+
+The kiosk calls `redeem` for each scan and `tick` every few seconds (off the UI thread): `tick` refreshes the
+snapshot while the venue is reachable, and while it is not, tries it and, once it answers, merges what the
+door accepted meanwhile (app/store/snapshot.py) and goes back to it.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.domain.rules import StationRules
+from app.domain.verdict import Verdict, VerdictKind
+from app.services.station import Station, UnknownItemResolver
+from app.store.snapshot import merge, refresh, unmerged
+
+log = logging.getLogger(__name__)
+
+REFRESH_EVERY_S = 60.0  # the copy is at most this much older than the venue when the venue goes away
+
+
+class VenueDoor:
+    def __init__(self, venue: Engine, snapshot: Engine, rules: StationRules,
+                 unknown_item: UnknownItemResolver | None = None, clock: Callable[[], float] = time.time,
+                 hold_for_undo_s: float = 0.0, refresh_every_s: float = REFRESH_EVERY_S) -> None:
+        self.venue, self.snapshot = venue, snapshot
+        self.clock = clock
+        self.refresh_every_s = refresh_every_s
+        self._on_venue = Station(venue, rules, unknown_item, clock, hold_for_undo_s)
+        self._on_snapshot = Station(snapshot, rules, None, clock, hold_for_undo_s)
+        self._lock = threading.Lock()  # guards the two fields below: scans and ticks come from two threads
+        self._unreachable_since: float | None = None
+        self._refreshed_at = float("-inf")
+
+    @property
+    def unreachable_since(self) -> float | None:
+        with self._lock:
+            return self._unreachable_since
+
+    def redeem(self, raw: str | bytes) -> Verdict:
+        """Decides on the venue replica; if that fails, and until `tick` finds the venue again, on the copy."""
+        if self.unreachable_since is None:
+            verdict = self._on_venue.redeem(raw)
+            if verdict.kind is not VerdictKind.ERROR:
+                return verdict
+            with self._lock:
+                self._unreachable_since = self._unreachable_since or self.clock()
+            log.warning("The venue database did not answer: this door decides from its own copy until it does")
+        return self._on_snapshot.redeem(raw)
+
+    def tick(self) -> None:
+        """Refreshes the copy when due; while the venue is unreachable, tries it, merges, and goes back to it."""
+        away = self.unreachable_since is not None
+        if not away and self.clock() - self._refreshed_at < self.refresh_every_s:
+            return
+        try:
+            if unmerged(self.snapshot):
+                report = merge(self.snapshot, self.venue, self.clock())
+                log.warning("Merged %d uses accepted while the venue database was unreachable; %d were used at "
+                            "another door meanwhile (conflicts for the manager)", report.merged, report.conflicts)
+            if refresh(self.venue, self.snapshot):
+                self._refreshed_at = self.clock()
+        except SQLAlchemyError:
+            log.info("The venue database is still unreachable")
+            return
+        with self._lock:
+            self._unreachable_since = None
+
+    def status(self) -> str:
+        """For the status strip: empty while the door decides on the venue replica."""
+        since = self.unreachable_since
+        if since is None:
+            return ""
+        waiting = unmerged(self.snapshot)
+        return (f"Venue database unreachable since {datetime.fromtimestamp(since).strftime('%H:%M')} — this door "
+                f"decides from its own copy; {waiting} scan{'s' if waiting != 1 else ''} to merge when it is back.")
