@@ -128,10 +128,9 @@ class ThrowawayPostgres:
     def conninfo(self, database: str) -> str:
         return f"host=127.0.0.1 port={self.port} user={SUPERUSER} dbname={database}"
 
-    def url(self, database: str, user: str = SUPERUSER, password: str | None = None) -> str:
-        """The SQLAlchemy URL of `database` on this server."""
-        secret = f":{password}" if password else ""
-        return f"postgresql+psycopg://{user}{secret}@127.0.0.1:{self.port}/{database}"
+    def url(self, database: str) -> str:
+        """The SQLAlchemy URL of `database` on this server (as its superuser)."""
+        return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
     def execute(self, sql: str, database: str = "postgres") -> None:
         """Runs a statement outside a transaction (CREATE/DROP DATABASE cannot run inside one)."""
