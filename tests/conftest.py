@@ -1,8 +1,9 @@
 """Test-wide setup: Qt renders offscreen, and replicas are real databases built the way production builds them.
 
-The suites about the replica (store, station, sync, venue) run every test that takes `db_url` (or a replica
-made from it) twice: on a real SQLite file and on a real PostgreSQL server, started once per session in a
-temporary directory (app/store/pg_server.py). Each PostgreSQL test gets a database of its own.
+The suites about the replica (store, station, sync) run every test that takes `db_url` (or a replica made
+from it) twice: on a real SQLite file and on a real PostgreSQL server, started once per session in a
+temporary directory (app/store/pg_server.py). Each PostgreSQL test gets a database of its own. The venue
+suite (tests/venue) is about PostgreSQL alone and takes `venue_url` or the server itself.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from app.store.pg_server import ThrowawayPostgres  # noqa: E402
 
 TESTS = Path(__file__).parent
 # Where every test that opens a replica runs on both databases (paths under tests/).
-ON_BOTH_DATABASES = ("store/", "sync/", "venue/", "services/test_station")
+ON_BOTH_DATABASES = ("store/", "sync/", "services/test_station")
 MIGRATED_TEMPLATE = "usher_migrated"
 
 
