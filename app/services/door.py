@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.domain.payload import ItemReference
 from app.domain.rules import StationRules
 from app.domain.verdict import Verdict, VerdictKind
 from app.services.station import Station, UnknownItemResolver
@@ -24,6 +25,13 @@ from app.store.snapshot import merge, refresh, unmerged
 log = logging.getLogger(__name__)
 
 REFRESH_EVERY_S = 60.0  # the copy is at most this much older than the venue when the venue goes away
+NOT_IN_THE_COPY = "Not in this door's copy — it cannot be checked until the venue database is back"
+
+
+def _not_in_the_copy(ref: ItemReference, rules: StationRules, scanned_at: float) -> Verdict:
+    """An item the copy does not hold may be in the venue replica: unknown, not "not found"."""
+    return Verdict(VerdictKind.UNKNOWN_OFFLINE, NOT_IN_THE_COPY, rules.name,
+                   datetime.fromtimestamp(scanned_at, tz=timezone.utc), item_id=ref.item_id)
 
 
 class VenueDoor:
@@ -34,7 +42,7 @@ class VenueDoor:
         self.clock = clock
         self.refresh_every_s = refresh_every_s
         self._on_venue = Station(venue, rules, unknown_item, clock, hold_for_undo_s)
-        self._on_snapshot = Station(snapshot, rules, None, clock, hold_for_undo_s)
+        self._on_snapshot = Station(snapshot, rules, _not_in_the_copy, clock, hold_for_undo_s)
         self._lock = threading.Lock()  # guards the two fields below: scans and ticks come from two threads
         self._unreachable_since: float | None = None
         self._refreshed_at = float("-inf")
@@ -58,7 +66,7 @@ class VenueDoor:
     def tick(self) -> None:
         """Refreshes the copy when due; while the venue is unreachable, tries it, merges, and goes back to it."""
         away = self.unreachable_since is not None
-        if not away and self.clock() - self._refreshed_at < self.refresh_every_s:
+        if not away and self.clock() - self._refreshed_at < self.refresh_every_s and not unmerged(self.snapshot):
             return
         try:
             if unmerged(self.snapshot):

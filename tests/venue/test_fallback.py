@@ -49,6 +49,8 @@ def test_the_venue_database_stopped_mid_evening_doors_decide_from_their_copies_a
         assert door2.redeem(GA[1]).accepted  # the same ticket at two doors across the gap
         assert door2.redeem(GA[2]).accepted
         assert all(door.redeem(DRINKS).accepted for door in (door1, door1, door2))  # three drinks of three
+        stranger = door1.redeem("6f0c2a52-1b7e-4a51-9d55-00000000beef")
+        assert stranger.kind is VerdictKind.UNKNOWN_OFFLINE and "venue database" in stranger.reason
         door1.tick()
         assert door1.unreachable_since is not None and unmerged(door1.snapshot) == 3
 
