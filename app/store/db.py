@@ -11,6 +11,7 @@ same code. Their locking differs, and the guards are written so that both are en
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 import time
@@ -81,8 +82,12 @@ def create_replica_engine(url: str | None = None) -> Engine:
                                connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
+    if parsed.drivername == "postgresql":  # SQLAlchemy's default driver would be psycopg2
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername == "postgresql+psycopg" and importlib.util.find_spec("psycopg") is None:
+        raise ModuleNotFoundError("A PostgreSQL replica needs psycopg: pip install 'usher[postgres]'")
     # READ COMMITTED: see this module's docstring for why the conditional UPDATEs need nothing stronger.
-    engine = create_engine(url, hide_parameters=True, isolation_level="READ COMMITTED", connect_args={
+    engine = create_engine(parsed, hide_parameters=True, isolation_level="READ COMMITTED", connect_args={
         # A venue database that is unreachable must not hold a scan for minutes: connecting gives up after
         # a few seconds, and so does a statement whose packets the network no longer acknowledges.
         "connect_timeout": PG_TIMEOUT_S, "tcp_user_timeout": PG_TIMEOUT_S * 1000})

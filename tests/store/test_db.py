@@ -126,3 +126,9 @@ def test_four_kiosks_upgrading_an_empty_database_at_once_all_succeed(db_url):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0004"]
     engine.dispose()
+
+
+def test_a_plain_postgresql_url_uses_psycopg_the_driver_that_usher_postgres_installs():
+    engine = create_replica_engine("postgresql://usher_kiosk@db.venue.lan/usher")  # connects only when used
+    assert engine.url.drivername == "postgresql+psycopg"
+    engine.dispose()
