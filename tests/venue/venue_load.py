@@ -50,15 +50,19 @@ class KioskRun:
     ended: float = 0.0
 
 
-def kiosk(url: str, number: int, plans: list[list[str]]) -> KioskRun:
-    """One kiosk process with a thread per plan, each redeeming its plan's items in order."""
+def kiosk(url: str, number: int, plans: list[list[str]], every_s: float = 0.0) -> KioskRun:
+    """One kiosk process with a thread per plan, each redeeming its plan's items in order: back to back, or
+    one every `every_s` seconds (guests arriving at a steady rate, whether or not the last scan was slow)."""
     engine = open_replica(url)
     station = Station(engine, StationRules(f"Door {number}", Preset.ANY))
     run, lock = KioskRun(), threading.Lock()
 
     def redeem_all(plan: list[str]) -> None:
         seen = KioskRun()
+        arrivals = time.perf_counter()
         for item in plan:
+            arrivals += every_s
+            time.sleep(max(0.0, arrivals - time.perf_counter()))
             started = time.perf_counter()
             verdict = station.redeem(item)
             seen.latencies_ms.append((time.perf_counter() - started) * 1000)
@@ -79,10 +83,10 @@ def kiosk(url: str, number: int, plans: list[list[str]]) -> KioskRun:
     return run
 
 
-def evening(url: str, plans: list[list[list[str]]]) -> list[KioskRun]:
+def evening(url: str, plans: list[list[list[str]]], every_s: float = 0.0) -> list[KioskRun]:
     """A kiosk process per entry of `plans`, all at once; each entry holds its threads' plans."""
     with multiprocessing.get_context("fork").Pool(len(plans)) as pool:
-        return pool.starmap(kiosk, [(url, number, threads) for number, threads in enumerate(plans, 1)])
+        return pool.starmap(kiosk, [(url, number, threads, every_s) for number, threads in enumerate(plans, 1)])
 
 
 def shuffled(items: list[str], seed: int) -> list[str]:
