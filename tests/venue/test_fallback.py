@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from app import demo_data as demo
 from app.cli.demo import DEMO_REPLICA
@@ -14,10 +14,11 @@ from app.domain.verdict import VerdictKind
 from app.services.door import VenueDoor
 from app.services.importer import import_file
 from app.services.reports import conflicts
-from app.store.db import open_replica
+from app.services.station import Station
+from app.store.db import open_replica, write_transaction
 from app.store.pg_server import ThrowawayPostgres
 from app.store.replica import items, outbox, scans
-from app.store.snapshot import unmerged
+from app.store.snapshot import MergeReport, merge, refresh, unmerged
 
 GA = [demo.item_uuid(demo.GA, n) for n in range(1, 4)]
 DRINKS = demo.item_uuid(demo.DRINKS, 1)
@@ -68,3 +69,24 @@ def test_the_venue_database_stopped_mid_evening_doors_decide_from_their_copies_a
         assert [(c.item_uuid, c.station) for c in refused] == [(GA[1], "Door 2")]
         assert door1.redeem(GA[2]).kind is VerdictKind.ALREADY_USED  # decided on the venue replica again
         venue.dispose()
+
+
+def test_a_merge_cut_off_between_the_two_databases_is_repeated_without_counting_a_use_twice(venue_url, tmp_path):
+    venue = open_replica(venue_url)
+    import_file(venue, DEMO_REPLICA)
+    snapshot = open_replica(f"sqlite:///{tmp_path / 'door.db'}")
+    refresh(venue, snapshot)
+    assert Station(snapshot, StationRules("Door 1", Preset.ANY)).redeem(GA[0]).accepted  # decided on the copy
+    with snapshot.connect() as conn:
+        accepted_offline = dict(conn.execute(select(outbox)).one()._mapping)
+
+    assert merge(snapshot, venue, now=1000.0) == MergeReport(merged=1)
+    with write_transaction(snapshot) as conn:  # as if the kiosk died before the copy forgot the use
+        conn.execute(insert(outbox).values(accepted_offline))
+    assert merge(snapshot, venue, now=1001.0) == MergeReport()
+    with venue.connect() as conn:
+        assert conn.execute(select(items.c.pending_count).where(items.c.id == GA[0])).scalar() == 1
+        assert conn.execute(select(func.count()).select_from(outbox)).scalar() == 1
+    assert unmerged(snapshot) == 0 and conflicts(venue) == []
+    venue.dispose()
+    snapshot.dispose()
