@@ -1,18 +1,30 @@
 """The scan screen: the verdict filling the window in its colour, readable from two metres away.
 
-It shows one state at a time — ready, a verdict, or the outcome of an undo — and goes back to ready by
-itself after a visible countdown. Showing a new verdict replaces the old one at once; nothing here is
-modal, so nothing ever stands between two scans.
+It shows one state at a time — ready (or, when the camera is not working, what to do instead), a
+verdict, or the outcome of an undo — and goes back to ready by itself after a visible countdown. Showing
+a new verdict replaces the old one at once; nothing here is modal, so nothing ever stands between two
+scans. The same panel, without a camera preview, is the overlay a scan shows over the other pages.
 """
 from __future__ import annotations
 
 import math
 
 from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QMouseEvent, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
-from app.domain.presentation import detail, headline, look, tone
+from app.domain.presentation import (
+    TONE_LOOK,
+    UNDO_REFUSED_HEADLINE,
+    UNDONE_HEADLINE,
+    Look,
+    Tone,
+    detail,
+    headline,
+    look,
+    shows_item,
+    tone,
+)
 from app.domain.rules import Preset
 from app.domain.verdict import Verdict, VerdictKind
 from app.ui.theme import CHROME_TEXT, NEUTRAL_PANEL
@@ -23,6 +35,12 @@ HEADLINE_MIN_PT = 48.0  # never smaller: the headline must read from across the 
 READY_PROMPT = {Preset.DOOR: "Ready — show your ticket", Preset.BAR: "Ready — show your voucher",
                 Preset.ANY: "Ready — show your code"}
 READY_HINT = "Hold the QR code up to the camera"
+NO_CAMERA_PROMPT = "Ready — scan with the hand scanner"
+NO_CAMERA_HINT = "This station has no camera: use the hand scanner, or Search"
+CAMERA_PROBLEM_PROMPT = "Camera not working"
+CAMERA_PROBLEM_HINT = "Use the hand scanner or Search"
+NEUTRAL_LOOK = Look(NEUTRAL_PANEL, CHROME_TEXT, "")  # ready, and an undo that did not work
+STRIPE_PX = 18  # the striped border of the stop verdicts
 ITEM_NOUN = {"perks": "Voucher"}  # what staff call an item of this product type; otherwise a ticket
 TICK_MS = 50
 # The camera preview: large while waiting (people aim their phone by it), smaller beside a verdict.
@@ -73,16 +91,20 @@ class VerdictPanel(QFrame):
     undo_requested = Signal(int)  # the scan id of the accepted scan to give back
     dismissed = Signal()  # the countdown ran out; the panel is ready again
 
-    def __init__(self, preview: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, preview: QWidget | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("verdictPanel")
         self.state = "ready"  # "ready" | "verdict" | "undo"
         self.verdict: Verdict | None = None
-        self.background = NEUTRAL_PANEL
+        self.background, self.foreground = NEUTRAL_PANEL, CHROME_TEXT
         self._hide_names = False
         self._seconds = 0.0
         self._footer_base = ""
         self.ready_preset = Preset.ANY  # which prompt the ready state shows
+        self.camera_problem: str | None = None  # why the camera is not working, when it is not
+        self.has_camera = True
+        self._striped = False
+        self._undo_s = 0.0
 
         self.icon = VerdictIcon(150)
         self.headline = _label("headline", HEADLINE_MAX_PT, bold=True, wrap=False)
@@ -115,7 +137,8 @@ class VerdictPanel(QFrame):
         texts.setRowStretch(3, 1)
         grid.addLayout(texts, 1, 0, 1, 2)
         self.preview = preview
-        grid.addWidget(preview, 1, 2, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+        if preview is not None:
+            grid.addWidget(preview, 1, 2, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
         grid.setRowStretch(1, 1)
         grid.addWidget(self.footer, 2, 0, 1, 2, Qt.AlignmentFlag.AlignBottom)
         grid.addWidget(self.undo_button, 2, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
@@ -135,41 +158,58 @@ class VerdictPanel(QFrame):
         if self.state == "ready":
             self.show_ready()
 
+    def set_camera(self, has_camera: bool, problem: str | None) -> None:
+        """Whether this station has a camera, and if it is not working, why (None: it works)."""
+        self.has_camera, self.camera_problem = has_camera, problem
+        if self.state == "ready":
+            self.show_ready()
+
     def show_ready(self) -> None:
         self._ticker.stop()
         self.state, self.verdict = "ready", None
-        self.preview.setFixedSize(*PREVIEW_READY_SIZE)
-        self._paint(NEUTRAL_PANEL, CHROME_TEXT, Symbol.READY)
-        self._set_texts(READY_PROMPT[self.ready_preset], "", "", READY_HINT, "")
+        self._size_preview(PREVIEW_READY_SIZE)
+        if self.camera_problem is not None:
+            # Staff act on this: a "Ready" over a dead camera makes guests wave phones at nothing.
+            self._paint(NEUTRAL_LOOK, Symbol.EXCLAMATION)
+            self._set_texts(CAMERA_PROBLEM_PROMPT, "", "", CAMERA_PROBLEM_HINT, self.camera_problem)
+        elif not self.has_camera:
+            self._paint(NEUTRAL_LOOK, Symbol.READY)
+            self._set_texts(NO_CAMERA_PROMPT, "", "", NO_CAMERA_HINT, "")
+        else:
+            self._paint(NEUTRAL_LOOK, Symbol.READY)
+            self._set_texts(READY_PROMPT[self.ready_preset], "", "", READY_HINT, "")
         self.undo_button.hide()
         self.countdown.hide()
 
-    def show_verdict(self, verdict: Verdict, preset: Preset, hide_names: bool, seconds: float) -> None:
-        """Replaces whatever is shown, at once, and starts the countdown."""
-        shown = look(verdict.kind)
+    def show_verdict(self, verdict: Verdict, preset: Preset, hide_names: bool, seconds: float,
+                     undo_s: float = 0.0) -> None:
+        """Replaces whatever is shown, at once, and starts the countdown. The Undo button of an accepted
+        scan shows for `undo_s` seconds at most (while undoing it can still work)."""
         self.state, self.verdict, self._hide_names = "verdict", verdict, hide_names
-        self.preview.setFixedSize(*PREVIEW_VERDICT_SIZE)
-        self._paint(shown.background, shown.foreground, TONE_SYMBOL[tone(verdict.kind)])
+        self._size_preview(PREVIEW_VERDICT_SIZE)
+        self._paint(look(verdict.kind), TONE_SYMBOL[tone(verdict.kind)])
+        item_shown = shows_item(verdict.kind)
         self._set_texts(
             headline(verdict.kind),
-            verdict.product_name or "",
-            "" if hide_names else (verdict.holder_name or ""),
+            (verdict.product_name or "") if item_shown else "",
+            "" if hide_names or not item_shown else (verdict.holder_name or ""),
             detail(verdict, preset),
-            _footer(verdict),
+            _footer(verdict) if item_shown else _footer(verdict, with_item=False),
         )
         self.undo_button.setText("Undo")
         self.undo_button.setEnabled(True)
-        self.undo_button.setVisible(verdict.kind is VerdictKind.ACCEPTED and verdict.scan_id is not None)
+        self._undo_s = undo_s if verdict.kind is VerdictKind.ACCEPTED and verdict.scan_id is not None else 0.0
+        self.undo_button.setVisible(self._undo_s > 0)
         self._start_countdown(seconds)
 
     def show_undo_result(self, undone: bool, explanation: str, seconds: float) -> None:
         """After staff pressed Undo: says whether the use was given back, and if not, why."""
         verdict = self.verdict
         self.state = "undo"
-        self.preview.setFixedSize(*PREVIEW_VERDICT_SIZE)
-        self._paint(NEUTRAL_PANEL, CHROME_TEXT, Symbol.UNDO)
+        self._size_preview(PREVIEW_VERDICT_SIZE)
+        self._paint(TONE_LOOK[Tone.UNDONE] if undone else NEUTRAL_LOOK, Symbol.UNDO)
         self._set_texts(
-            "UNDONE" if undone else "CANNOT UNDO",
+            UNDONE_HEADLINE if undone else UNDO_REFUSED_HEADLINE,
             (verdict.product_name or "") if verdict else "",
             "" if self._hide_names or verdict is None else (verdict.holder_name or ""),
             explanation,
@@ -180,8 +220,13 @@ class VerdictPanel(QFrame):
 
     # ---- internals ----
 
-    def _paint(self, background: str, foreground: str, symbol: Symbol) -> None:
-        self.background = background
+    def _size_preview(self, size: tuple[int, int]) -> None:
+        if self.preview is not None:
+            self.preview.setFixedSize(*size)
+
+    def _paint(self, shown: Look, symbol: Symbol) -> None:
+        background, foreground = shown.background, shown.foreground
+        self.background, self.foreground, self._striped = background, foreground, shown.striped
         self.setStyleSheet(
             f"QFrame#verdictPanel {{ background-color: {background}; }}"
             f"QFrame#verdictPanel QLabel {{ color: {foreground}; background: transparent; }}"
@@ -190,6 +235,18 @@ class VerdictPanel(QFrame):
         )
         self.icon.set_symbol(symbol, foreground, background)
         self.countdown.colour = QColor(foreground)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._striped:
+            return
+        # Diagonal stripes around the edge: the stop signals carry a pattern, not only a colour.
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(QPen(QBrush(QColor(self.foreground), Qt.BrushStyle.BDiagPattern), STRIPE_PX * 2))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(self.rect())
 
     def _set_texts(self, head: str, product: str, holder: str, detail_line: str, footer: str) -> None:
         self.headline.setText(head)
@@ -233,6 +290,8 @@ class VerdictPanel(QFrame):
             self.dismissed.emit()
             return
         self.countdown.set_fraction(left / self._seconds)
+        if self.undo_button.isVisible() and self._clock.elapsed() / 1000 >= self._undo_s:
+            self.undo_button.hide()  # the scan is on its way to the server: undo could no longer work
         closes = f"closes in {math.ceil(left)} s"
         self.footer.setText(f"{self._footer_base} · {closes}" if self._footer_base else closes)
 
@@ -243,9 +302,27 @@ class VerdictPanel(QFrame):
             self.undo_requested.emit(self.verdict.scan_id)
 
 
-def _footer(verdict: Verdict) -> str:
+class VerdictOverlay(VerdictPanel):
+    """A scan's verdict over another page (manager, PIN, search, setup): it closes by itself, or on a
+    tap, and leaves the page under it as it was."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(None, parent)
+        self.hide()
+        self.dismissed.connect(self.hide)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        event.accept()
+        self.close_now()
+
+    def close_now(self) -> None:
+        self.show_ready()
+        self.hide()
+
+
+def _footer(verdict: Verdict, with_item: bool = True) -> str:
     parts = []
-    if verdict.item_number is not None:
+    if with_item and verdict.item_number is not None:
         parts.append(f"{ITEM_NOUN.get(verdict.product_type or '', 'Ticket')} #{verdict.item_number}")
     if verdict.station:
         parts.append(verdict.station)
