@@ -53,6 +53,7 @@ BASE_FONT_PT = 13
 class MainWindow(QMainWindow):
     verdict_shown = Signal(object, object)  # the Verdict; seconds from capture to screen, or None
     settings_changed = Signal(object)  # the new Settings, already saved and applied here
+    camera_requested = Signal(str)  # a camera setting to scan with from now on (setup's preview, or saved)
 
     def __init__(
         self,
@@ -60,7 +61,6 @@ class MainWindow(QMainWindow):
         settings: Settings,
         station: Station,
         sync: SyncControl,
-        scan_source: QtScanPipeline | None = None,
         *,
         wedge: KeyboardWedge | None = None,
         settings_file: Path | None = None,
@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.manager_page.undo_requested.connect(self._undo_from_log)
         self.manager_page.activity.connect(self.manager_session.touch)
         self.setup_page.applied.connect(self._setup_applied)
+        self.setup_page.camera_preview_requested.connect(self.camera_requested.emit)
         self.setup_page.cancelled.connect(self._setup_cancelled)
 
         self._sync_timer = QTimer(self, interval=SYNC_POLL_MS)
@@ -145,8 +146,6 @@ class MainWindow(QMainWindow):
         self.on_camera_state(NO_CAMERA)
         self.apply_settings(settings)
         self.poll_sync()
-        if scan_source is not None:
-            self.attach_scan_source(scan_source)
         if wedge is not None:
             self.attach_keyboard_wedge(wedge)
         if first_run:
@@ -163,6 +162,10 @@ class MainWindow(QMainWindow):
         source.frame.connect(self._on_source_frame)
         source.state.connect(self.on_camera_state)
         self.on_camera_state(SourceState.STARTING.value)
+
+    def detach_scan_source(self) -> None:
+        """The station scans with a hand scanner only."""
+        self.on_camera_state(NO_CAMERA)
 
     def attach_keyboard_wedge(self, wedge: KeyboardWedge) -> None:
         """Scans typed by a USB scanner; the wedge must also be installed on the application."""
@@ -254,6 +257,7 @@ class MainWindow(QMainWindow):
 
     def _setup_applied(self, settings: Settings) -> None:
         self.apply_settings(settings)
+        self.camera_requested.emit(settings.camera)
         self.settings_changed.emit(settings)
         self.strip.flash("Settings saved — in use from the next scan")
         self.show_scanning()

@@ -8,18 +8,19 @@ import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import PIN, door_settings, enter_pin, scan, widget_texts
 
-from app.config import load_settings
+from app.config import NO_CAMERA, load_settings
 from app.demo_data import DRINKS, GA, VIP, item_uuid
 from app.domain.verdict import VerdictKind
 from app.secrets import load_api_key, mask, store_api_key
+from app.ui.setup_page import OTHER_CAMERA
 
 SECRET_KEY = "sk_live_7fQm2b9XoPz4T1cVw8Ld"
 
 
 def open_setup(window) -> None:  # type: ignore[no-untyped-def]
     window.open_setup()
-    assert window.pages.currentWidget() is window.pin_page
-    enter_pin(window, PIN)
+    if window.pages.currentWidget() is window.pin_page:  # not when the PIN was entered a moment ago
+        enter_pin(window, PIN)
     assert window.pages.currentWidget() is window.setup_page
 
 
@@ -39,6 +40,14 @@ def test_the_first_run_opens_station_setup_without_a_pin(make_window):
 
 
 def test_setup_needs_the_pin(make_window, pinned_settings):
+    window = make_window(pinned_settings)
+
+    window.open_setup()
+
+    assert window.pages.currentWidget() is window.pin_page
+
+
+def test_a_wrong_pin_is_refused(make_window, pinned_settings):
     window = make_window(pinned_settings)
 
     window.open_setup()
@@ -73,7 +82,7 @@ def test_switching_the_station_to_the_bar_applies_to_the_next_scan(qtbot, setup_
     window.setup_page.save_button.click()
 
     assert scan(qtbot, window, item_uuid(DRINKS, 1)).kind is VerdictKind.ACCEPTED
-    assert window.panel.detail.text() == "2 of 3 drinks left"
+    assert window.panel.detail.text() == "Serve it — 2 of 3 drinks left"
     assert window.panel.headline.text() == "VALID"
 
 
@@ -121,27 +130,68 @@ def test_a_bad_field_gets_a_plain_message_and_nothing_changes(setup_window, sett
 
 def test_a_product_id_that_is_not_an_id_is_named_in_the_message(setup_window):
     page = setup_window.setup_page
-    page.download_field.setPlainText(f"{GA.id}\nbeer-tokens")
-
-    assert page.apply() is False
+    page.add_id_field.setText("beer-tokens")
+    page.add_id_button.click()
 
     assert "“beer-tokens”" in page.errors["download"].text()
+    assert page.apply() is False  # the text is still in the field: not silently dropped
+
+
+def test_products_to_download_are_listed_by_name_and_an_added_id_is_kept(setup_window):
+    page = setup_window.setup_page
+    names = [page.download_list.item(row).text() for row in range(page.download_list.count())]
+    assert names[0].startswith(DRINKS.name) or any(n.startswith(GA.name) for n in names)
+    assert not [n for n in names if "-" in n.split()[0] and len(n.split()[0]) == 36]  # no bare IDs for known products
+    new_id = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    page.add_id_field.setText(new_id.upper())
+    page.add_id_button.click()
+
+    assert page.apply() is True
+    assert setup_window.settings.product_ids == [new_id]
 
 
 def test_a_camera_that_is_not_there_is_refused(setup_window, tmp_path):
     page = setup_window.setup_page
-    page.camera_kind.setCurrentIndex(page.camera_kind.findData("path"))
+    page.camera_choice.setCurrentIndex(page.camera_choice.findData(OTHER_CAMERA))
     page.camera_value.setText(str(tmp_path / "no-such-video.mp4"))
     assert page.apply() is False
     assert "Nothing found at" in page.errors["camera"].text()
 
-    page.camera_kind.setCurrentIndex(page.camera_kind.findData("index"))
-    page.camera_value.setText("first")
-    assert page.apply() is False
-
     page.camera_value.setText("1")
     assert page.apply() is True
     assert setup_window.settings.camera == "1"
+
+
+def test_the_camera_list_names_each_camera_and_says_when_there_is_none(make_window, pinned_settings, tmp_path):
+    window = make_window(pinned_settings)
+    open_setup(window)
+    page = window.setup_page
+    assert page.camera_hint.isVisible() and "No camera found" in page.camera_hint.text()  # this test machine
+    sysfs = tmp_path / "v4l"
+    (sysfs / "video0").mkdir(parents=True)
+    (sysfs / "video0" / "name").write_text("HD Pro Webcam C920\n")
+    page._sysfs = sysfs
+
+    page.camera_refresh.click()
+
+    choices = [page.camera_choice.itemText(i) for i in range(page.camera_choice.count())]
+    assert "HD Pro Webcam C920 (/dev/video0)" in choices
+    assert choices[0] == "The first camera found — now HD Pro Webcam C920 (/dev/video0)"
+    assert not page.camera_hint.isVisible()
+
+
+def test_choosing_a_camera_previews_it_at_once_and_cancel_switches_back(qtbot, setup_window, tmp_path):
+    page = setup_window.setup_page
+    requested: list[str] = []
+    setup_window.camera_requested.connect(requested.append)
+    page.camera_choice.setCurrentIndex(page.camera_choice.findData(NO_CAMERA))
+    page.camera_choice.setCurrentIndex(page.camera_choice.findData(OTHER_CAMERA))
+    page.camera_value.setText(str(tmp_path))
+    page.camera_value.editingFinished.emit()
+
+    page.cancel_button.click()
+
+    assert requested == [NO_CAMERA, str(tmp_path), setup_window.settings.camera]
 
 
 def test_an_api_address_needs_a_key(setup_window):
