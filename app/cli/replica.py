@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import uuid
 from pathlib import Path
 
 from app.domain.presentation import detail, headline
@@ -30,10 +32,20 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def product_id(text: str) -> str:
+    """--product: a product ID, or a one-line error saying what one looks like."""
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a product ID — they look like 3f2b6c1e-8a4b-4c1e-9a57-0d3e5b7a2c10 (see `usher stats`)") from None
+
+
 def _redeem(args: argparse.Namespace) -> int:
     engine = open_replica(args.db)
     rules = StationRules(args.station, Preset(args.preset), frozenset(args.product or ()))
-    verdict = Station(engine, rules).redeem(args.payload)
+    # The payload as the bytes the shell passed: invalid UTF-8 is the scanner's junk, judged like any code.
+    verdict = Station(engine, rules).redeem(os.fsencode(args.payload))
     print(f"{verdict.kind.value}: {headline(verdict.kind)} — {detail(verdict, rules.preset)}")
     if verdict.product_name:
         print(f"  {verdict.product_name} #{verdict.item_number} · {verdict.holder_name}")
@@ -64,7 +76,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     redeem.add_argument("--station", required=True, help="station name, e.g. 'Door 1'")
     redeem.add_argument("--preset", choices=[p.value for p in Preset], default="any",
                         help="which product types the station accepts (door: tickets, bar: vouchers)")
-    redeem.add_argument("--product", action="append", help="accept only this product id (repeatable)")
+    redeem.add_argument("--product", action="append", type=product_id,
+                        help="accept only this product id (repeatable)")
     redeem.set_defaults(func=_redeem)
 
     subparsers.add_parser("stats", help="per-product counts").set_defaults(func=_stats)
