@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.domain.rules import Preset, StationRules
 
@@ -25,11 +25,21 @@ class ApiSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     base_url: str = ""  # empty: no API, the station works from imports alone
-    timeout_s: float = Field(5.0, gt=0, le=60)
-    # Endpoints the Products API does not document; the kiosk uses them only where switched on.
+    timeout_s: float = Field(20.0, gt=0, le=120)  # the overall deadline of one call
+    # After a call whose answer was lost, how long the server may still apply it (app/sync/engine.py).
+    settle_window_s: float = Field(300.0, gt=0, le=3600)
+    # Endpoints the Products API does not document; the kiosk uses them only where switched on
+    # (`usher sync --probe` and station setup's connection test find out).
     list_items: bool = True
     get_item: bool = True
     sales: bool = False
+    register_checkins: bool = False  # tell the server each admission's real scan time
+
+    @model_validator(mode="after")
+    def _window_outlasts_the_deadline(self) -> "ApiSettings":
+        if self.settle_window_s <= self.timeout_s:
+            raise ValueError("settle_window_s must be longer than timeout_s")
+        return self
 
     @field_validator("base_url")
     @classmethod

@@ -117,12 +117,17 @@ class OutcomeUnknown(TransportError):
 
 
 class ProtocolError(ApiError):
-    """The answer is not what the contract promises (not JSON, wrong types, missing fields, too large).
+    """The answer is not what the contract promises (not JSON, wrong types, missing fields, too large, an
+    unexpected status: `status`, when one came).
 
     Nothing of it may be used; after a write the server may still have applied it.
     """
 
     retry_later = True
+
+    def __init__(self, message: str, *, endpoint: str, write: bool, status: int | None = None) -> None:
+        super().__init__(message, endpoint=endpoint, write=write)
+        self.status = status
 
     @property
     def may_have_applied(self) -> bool:

@@ -39,12 +39,17 @@ _LOSSES = {
 
 @dataclass(frozen=True, slots=True)
 class Timeouts:
-    """Seconds allowed for each phase of a call (httpx semantics)."""
+    """Seconds allowed for each phase of a call (httpx semantics), and for the whole call (`total`)."""
 
     connect: float = 5.0
     read: float = 15.0
     write: float = 15.0
     pool: float = 5.0
+    total: float = 20.0
+
+    def __post_init__(self) -> None:
+        if min(self.connect, self.read, self.write, self.pool, self.total) <= 0:
+            raise ValueError("Every timeout must be a positive number of seconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,9 @@ class ApiSettings:
     capabilities: frozenset[Capability] = frozenset(Capability)
     max_response_bytes: int = 8 * 1024 * 1024
     issue_batch_size: int = 550  # the API's documented maximum recipients per issue call
+    # Tell the server each check-in's real scan time (POST /v1/events/attendees/register), for events
+    # that register attendees.
+    register_checkins: bool = False
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)

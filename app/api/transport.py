@@ -2,8 +2,12 @@
 
 The line between `NotSent` and `OutcomeUnknown` is whether any byte of the request may have left: a
 failure to connect (or to get a pooled connection) is `NotSent`; anything after that — a write or read
-timeout, a dropped connection, a truncated body — is `OutcomeUnknown`. Bodies are streamed and capped,
-so a huge or endless answer cannot exhaust memory.
+timeout, a dropped connection, a truncated body, the call's overall deadline — is `OutcomeUnknown`.
+Bodies are streamed and capped, so a huge or endless answer cannot exhaust memory, and every call ends
+by its overall deadline (`Timeouts.total`), so a server that trickles its answer cannot hold it for ever.
+
+Which optional endpoints a server has is learnt by an explicit probe (app/sync/probe.py), never from the
+shape of an error body: a 404 is a `NotFound`, whatever it says.
 """
 from __future__ import annotations
 
@@ -22,7 +26,6 @@ import pydantic
 from app.api.errors import (
     ApiError,
     BadRequest,
-    CapabilityMissing,
     Forbidden,
     NotFound,
     NotSent,
@@ -89,7 +92,7 @@ class Transport:
             except pydantic.ValidationError as exc:
                 healthy = False
                 raise ProtocolError(f"The server's answer does not match the contract: {_summary(exc)}",
-                                    endpoint=call.endpoint, write=call.write) from None
+                                    endpoint=call.endpoint, write=call.write, status=status) from None
         finally:
             self._observe(call.endpoint, healthy, time.perf_counter() - started)
 
@@ -99,7 +102,13 @@ class Transport:
         return text.replace(self._settings.api_key, "***")
 
     def _exchange(self, call: Call) -> tuple[int, httpx.Headers, bytes]:
-        request = self._http.build_request(call.method, call.path, json=call.json, params=call.params)
+        t = self._settings.timeouts
+        deadline = time.monotonic() + t.total
+        # Each phase gets its own limit, none longer than the whole call; the body is read against the deadline.
+        timeout = httpx.Timeout(connect=min(t.connect, t.total), read=min(t.read, t.total),
+                                write=min(t.write, t.total), pool=min(t.pool, t.total))
+        request = self._http.build_request(call.method, call.path, json=call.json, params=call.params,
+                                           timeout=timeout)
         try:
             response = self._http.send(request, stream=True)
         except _BEFORE_SENDING as exc:
@@ -109,7 +118,7 @@ class Transport:
             raise OutcomeUnknown(f"The connection failed after the request was sent: {self._describe(exc)}",
                                  endpoint=call.endpoint, write=call.write) from None
         try:
-            body = self._read_capped(response, call)
+            body = self._read_capped(response, call, deadline)
         except httpx.TransportError as exc:
             raise OutcomeUnknown(f"The server's answer was cut off: {self._describe(exc)}",
                                  endpoint=call.endpoint, write=call.write) from None
@@ -121,19 +130,21 @@ class Transport:
         logger.debug("%s -> %d (%d bytes)", call.endpoint, response.status_code, len(body))
         return response.status_code, response.headers, body
 
-    def _read_capped(self, response: httpx.Response, call: Call) -> bytes:
+    def _read_capped(self, response: httpx.Response, call: Call, deadline: float) -> bytes:
         limit = self._settings.max_response_bytes
+        where = {"endpoint": call.endpoint, "write": call.write, "status": response.status_code}
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise ProtocolError(f"The server's answer is too large ({declared} bytes, limit {limit})",
-                                endpoint=call.endpoint, write=call.write)
+            raise ProtocolError(f"The server's answer is too large ({declared} bytes, limit {limit})", **where)
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > limit:
-                raise ProtocolError(f"The server's answer is larger than the limit of {limit} bytes",
-                                    endpoint=call.endpoint, write=call.write)
+                raise ProtocolError(f"The server's answer is larger than the limit of {limit} bytes", **where)
+            if time.monotonic() > deadline:
+                raise OutcomeUnknown(f"The server's answer took longer than {self._settings.timeouts.total:g} s",
+                                     endpoint=call.endpoint, write=call.write)
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -141,10 +152,6 @@ class Transport:
         where = {"endpoint": call.endpoint, "write": call.write}
         message = _json_field(body, "message")
         said = self._redact(message) if isinstance(message, str) else None
-        # An unknown route answers 404/405 without the API's {"message"} error shape; an unknown product or
-        # item on an existing route answers 404 with it.
-        if call.capability is not None and (status == 405 or (status == 404 and said is None)):
-            return CapabilityMissing(call.capability, status=status)
         if status == 400:
             errors = _json_field(body, "errors")
             listed = [self._redact(e) for e in errors if isinstance(e, str)] if isinstance(errors, list) else []
@@ -164,7 +171,7 @@ class Transport:
         if 500 <= status < 600:
             return ServerError(f"The server failed ({status}){': ' + said if said else ''}", status=status,
                                **where)
-        return ProtocolError(f"The server answered with an unexpected status {status}", **where)
+        return ProtocolError(f"The server answered with an unexpected status {status}", status=status, **where)
 
     def _describe(self, exc: Exception) -> str:
         return self._redact(str(exc) or type(exc).__name__)

@@ -71,8 +71,10 @@ class Kiosk:
         self.pipeline.start()
 
     def replace_sync(self, settings: Settings, api_key: str) -> None:
+        """Swaps the server connection without waiting on the UI thread: the old engine finishes the
+        request it is sending and gives up the upload lease; the new one sends only once it holds it."""
         if self.engine is not None:
-            self.engine.stop()
+            self.engine.stop(wait=False)
         control, self.engine, self.station.unknown_item = connect(self.replica, settings, api_key)
         self.window.sync = control
         if self.engine is not None:

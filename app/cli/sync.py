@@ -1,35 +1,66 @@
-"""`usher sync [--watch]` and `usher conflicts`."""
+"""`usher sync [--watch | --probe]` and `usher conflicts`."""
 from __future__ import annotations
 
 import argparse
+import enum
 import sys
 import time
 from datetime import datetime
 
-from app.config import load_settings_or_explain
+from app.config import load_settings_or_explain, save_settings
 from app.secrets import load_api_key
 from app.services.reports import conflicts
-from app.store.db import open_replica
-from app.sync.service import NotConfigured, build_online_sync
+from app.store.db import open_replica, read_transaction
+from app.sync.engine import SyncReport
+from app.sync.probe import apply_probe, probe_api
+from app.sync.service import NotConfigured, api_settings, build_online_sync
+
+
+class Exit(enum.IntEnum):
+    """`usher sync`'s exit status, for scripts (listed in --help)."""
+
+    SYNCED = 0  # every scan is confirmed by the server
+    WAITING = 1  # some scans still wait: the server did not answer, or another process is uploading
+    NOT_CONFIGURED = 2  # no API address, key or product set up, or the settings cannot be used
+    PAUSED = 3  # the server refused the API key: nothing is sent until it is fixed
+    CONFLICTS = 4  # the server refused scans accepted here, or they cannot be confirmed: see `usher conflicts`
+    UNKNOWN_PRODUCT = 5  # a configured product is not on the server
+
+
+EXIT_HELP = "exit status:\n" + "\n".join(f"  {code.value}  {code.name.lower().replace('_', ' ')}: "
+                                         f"{_why}" for code, _why in (
+    (Exit.SYNCED, "every scan is confirmed by the server"),
+    (Exit.WAITING, "scans still wait (server unreachable, or another sync process is uploading)"),
+    (Exit.NOT_CONFIGURED, "no API address, key or product set up"),
+    (Exit.PAUSED, "the server refused the API key"),
+    (Exit.CONFLICTS, "the server refused scans accepted here, or they cannot be confirmed (usher conflicts)"),
+    (Exit.UNKNOWN_PRODUCT, "a configured product is not on the server"),
+))
 
 
 def _sync(args: argparse.Namespace) -> int:
     settings = load_settings_or_explain()
     if settings is None:
-        return 2
+        return Exit.NOT_CONFIGURED
     if args.api:
         settings.api.base_url = args.api.rstrip("/")
     if args.product:
         settings.product_ids = args.product
+    if args.probe:
+        return _probe(settings, args)
+    if not settings.product_ids:
+        print("No product configured: give --product ID (or choose products in station setup).", file=sys.stderr)
+        return Exit.NOT_CONFIGURED
     try:
-        sync = build_online_sync(open_replica(args.db), settings, load_api_key())
+        replica = open_replica(args.db)
+        sync = build_online_sync(replica, settings, load_api_key())
     except NotConfigured:
         print("No Products API set up: give --api URL and set the key (USHER_API_KEY or station setup).",
               file=sys.stderr)
-        return 2
+        return Exit.NOT_CONFIGURED
     except ValueError as exc:
         print(f"API settings cannot be used: {exc}", file=sys.stderr)
-        return 2
+        return Exit.NOT_CONFIGURED
     engine = sync.engine
     if args.watch:
         engine.start()
@@ -39,14 +70,73 @@ def _sync(args: argparse.Namespace) -> int:
                 time.sleep(args.interval)
         except KeyboardInterrupt:
             engine.stop()
-            return 0
-    report = engine.run_once()
+            return Exit.SYNCED
+    try:
+        report = engine.run_once()
+    finally:
+        engine.release_lease()
     print(f"Sent {report.sent} ({report.confirmed} confirmed, {report.rejected} refused, "
-          f"{report.unknown} unknown, {report.reconciled} reconciled); downloaded {report.downloaded} items.")
+          f"{report.unknown} unknown, {report.doubtful} to check, {report.reconciled} reconciled); "
+          f"downloaded {report.downloaded} items.")
     for error in report.errors[:5]:
         print(f"  {error}")
-    print(engine.status().message)
-    return 0 if not report.errors else 1
+    status = engine.status()
+    print(status.message)
+    return _exit_status(report, status.connectivity.value == "paused", status.waiting)
+
+
+def _exit_status(report: SyncReport, paused: bool, waiting: int) -> Exit:
+    if paused:
+        return Exit.PAUSED
+    if report.unknown_products:
+        return Exit.UNKNOWN_PRODUCT
+    if report.rejected or report.doubtful:
+        return Exit.CONFLICTS
+    if waiting or report.errors or report.other_uploader:
+        return Exit.WAITING
+    return Exit.SYNCED
+
+
+def _probe(settings, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    """Tests the connection, prints what the server offers, and stores the capabilities it could tell."""
+    try:
+        api = api_settings(settings, load_api_key())
+    except (NotConfigured, ValueError) as exc:
+        print(f"No usable Products API set up: {exc}", file=sys.stderr)
+        return Exit.NOT_CONFIGURED
+    report = probe_api(api, settings.product_ids, item_id=_some_item(args.db, settings.product_ids))
+    print(f"Reachable: {'yes' if report.reachable else 'no'}; key accepted: {'yes' if report.key_accepted else 'no'}; "
+          f"may write: {_yes_no(report.write_allowed)}")
+    for capability, offered in report.capabilities.items():
+        print(f"  {capability.endpoint}: {_yes_no(offered)}")
+    for product_id, name in report.products.items():
+        print(f"  product {product_id}: {name}")
+    for message in report.messages:
+        print(message)
+    flags = apply_probe({"list_items": settings.api.list_items, "get_item": settings.api.get_item,
+                         "sales": settings.api.sales}, report)
+    settings.api = settings.api.model_copy(update=flags)
+    if not args.api:  # a one-off --api address is not the station's: keep its settings as they are
+        save_settings(settings)
+    if report.reachable and not report.key_accepted:
+        return Exit.PAUSED
+    if not report.reachable:
+        return Exit.WAITING
+    return Exit.UNKNOWN_PRODUCT if len(report.known_products) < len(report.products) else Exit.SYNCED
+
+
+def _some_item(db: str | None, product_ids: list[str]) -> str | None:
+    """An item of the first configured product the replica knows, to test reading single items with."""
+    from sqlalchemy import select
+
+    from app.store.replica import items
+
+    with read_transaction(open_replica(db)) as conn:
+        return conn.execute(select(items.c.id).where(items.c.product_id.in_(product_ids)).limit(1)).scalar()
+
+
+def _yes_no(value: bool | None) -> str:
+    return "could not be told" if value is None else ("yes" if value else "no")
 
 
 def _conflicts(args: argparse.Namespace) -> int:
@@ -54,7 +144,7 @@ def _conflicts(args: argparse.Namespace) -> int:
     if not rows:
         print("No conflicts.")
         return 0
-    print(f"{len(rows)} redemption(s) accepted here and refused by the server:")
+    print(f"{len(rows)} redemption(s) accepted here and refused by the server, or not confirmed by it:")
     for row in rows:
         scanned = datetime.fromtimestamp(row.scanned_at).strftime("%Y-%m-%d %H:%M:%S")
         refused = datetime.fromtimestamp(row.refused_at).strftime("%H:%M:%S")
@@ -63,8 +153,11 @@ def _conflicts(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    sync = subparsers.add_parser("sync", help="upload waiting scans, then download the configured products")
+    sync = subparsers.add_parser("sync", help="upload waiting scans, then download the configured products",
+                                 epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     sync.add_argument("--watch", action="store_true", help="keep syncing until interrupted")
+    sync.add_argument("--probe", action="store_true",
+                      help="test the connection and which optional endpoints the server offers, and remember them")
     sync.add_argument("--interval", type=float, default=5.0, help="seconds between status lines with --watch")
     sync.add_argument("--api", help="API base URL (default: from the settings)")
     sync.add_argument("--product", action="append", help="product id to download (repeatable; default: settings)")

@@ -14,12 +14,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.domain.payload import InvalidPayload, ItemReference, clean, parse_payload
 from app.domain.rules import StationRules, check
 from app.domain.verdict import Use, Verdict, VerdictKind
+from app.store import outbox
 from app.store.db import write_transaction
-from app.store.replica import ItemRecord, append_scan, enqueue_redeem, items, load_item, outbox, scans, take_one_use
+from app.store.replica import ItemRecord, append_scan, items, load_item, scans, take_one_use
 
 log = logging.getLogger(__name__)
 
-UNDO_WINDOW_S = 60.0
+# The kiosk holds an accepted scan back from upload this long, so that its Undo button keeps its promise
+# (undo works while the use is unsent). Tests and the command line use no hold.
+UNDO_HOLD_S = 8.0
 
 
 class UnknownItemResolver(Protocol):
@@ -73,11 +76,13 @@ class Station:
         rules: StationRules,
         unknown_item: UnknownItemResolver | None = None,
         clock: Callable[[], float] = time.time,
+        hold_for_undo_s: float = 0.0,
     ) -> None:
         self.engine = engine
         self.rules = rules
         self.unknown_item = unknown_item
         self.clock = clock
+        self.hold_for_undo_s = hold_for_undo_s
 
     def redeem(self, raw: str | bytes) -> Verdict:
         """Decides one scan. Never raises: a failure is an ERROR verdict and changes nothing."""
@@ -108,14 +113,8 @@ class Station:
                 verdict = verdict_for_item(kind, record, self.rules, at, reason)
                 scan_id = self._append(conn, verdict, at, audit_payload)
                 if verdict.accepted:
-                    enqueue_redeem(
-                        conn,
-                        item_uuid=ref.item_id,
-                        product_id=record.facts.product_id,
-                        at=at,
-                        station=self.rules.name,
-                        scan_id=scan_id,
-                    )
+                    outbox.enqueue(conn, outbox.Kind.REDEEM, item_uuid=ref.item_id, product_id=record.facts.product_id,
+                                   at=at, station=self.rules.name, scan_id=scan_id, send_after=at + self.hold_for_undo_s)
                 return _with_scan_id(verdict, scan_id)
         # Unknown here: the resolver (sync layer) may ask the server; it must not run under our lock.
         verdict = resolver(ref, self.rules, at) if resolver is not None else None
@@ -143,19 +142,14 @@ class Station:
         )
 
     def undo(self, scan_id: int) -> bool:
-        """Gives back the use an accepted scan took, if it is recent and not yet sent to the server.
+        """Gives back the use an accepted scan took, if it has not been sent to the server yet.
         The audit keeps both rows: the scan and an UNDONE row pointing at it."""
         at = self.clock()
         with write_transaction(self.engine) as conn:
             scan = conn.execute(select(scans).where(scans.c.id == scan_id)).first()
-            if scan is None or scan.verdict != VerdictKind.ACCEPTED.value or at - scan.scanned_at > UNDO_WINDOW_S:
+            if scan is None or scan.verdict != VerdictKind.ACCEPTED.value:
                 return False
-            cancelled = conn.execute(
-                update(outbox)
-                .where(outbox.c.scan_id == scan_id, outbox.c.state == "PENDING")
-                .values(state="CANCELLED", updated_at=at)
-            ).rowcount
-            if cancelled != 1:
+            if not outbox.cancel_unsent(conn, scan_id, at):
                 return False
             conn.execute(
                 update(items)

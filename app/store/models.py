@@ -110,13 +110,13 @@ class Scan(Base):
 
 
 class OutboxOp(Base):
-    """One operation to send to the API, with its own client UUID and a state."""
+    """One operation to send to the API, with its own client UUID and a state (see app/store/outbox.py)."""
 
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     op_uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    kind: Mapped[str] = mapped_column(String(24))  # "redeem"
+    kind: Mapped[str] = mapped_column(String(24))  # "redeem" or "checkin"
     item_uuid: Mapped[str] = mapped_column(String(36))
     product_id: Mapped[str] = mapped_column(String(36))
     payload: Mapped[str] = mapped_column(Text, default="{}")  # JSON body extras
@@ -129,6 +129,12 @@ class OutboxOp(Base):
     # The server's redemption_count this operation should produce, fixed when it is sent;
     # an UNKNOWN operation is reconciled against it before anything is resent.
     expected_count: Mapped[int | None] = mapped_column(Integer)
+    # The server's count read just before sending (multi-use items), so another door's use is never ours.
+    server_count_before: Mapped[int | None] = mapped_column(Integer)
+    owner: Mapped[str | None] = mapped_column(String(64))  # the uploader that marked it IN_FLIGHT
+    sent_at: Mapped[float | None] = mapped_column(Float)  # when it was marked IN_FLIGHT, just before the send
+    # Until then a read-back may confirm the use but never deny it: the request may still land.
+    settle_after: Mapped[float | None] = mapped_column(Float)
     next_attempt_at: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)
@@ -137,7 +143,8 @@ class OutboxOp(Base):
 
 
 class Conflict(Base):
-    """A redemption the kiosk accepted and the server later refused."""
+    """A redemption the kiosk accepted and the server later refused (`kind` "refused"), or one whose fate
+    the kiosk cannot settle on its own (`kind` "doubtful": a manager checks the item)."""
 
     __tablename__ = "conflicts"
 
@@ -150,6 +157,19 @@ class Conflict(Base):
     refused_at: Mapped[float] = mapped_column(Float)  # when the server refused it
     server_message: Mapped[str] = mapped_column(Text, default="")
     server_redeemed_at: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16), default="refused", server_default="refused")
+    expected_count: Mapped[int | None] = mapped_column(Integer)  # what our use should have made the count
+    server_count: Mapped[int | None] = mapped_column(Integer)  # what the server said it is
+
+
+class Lease(Base):
+    """Who may do a job that must have one doer at a time (the upload), and until when."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[float] = mapped_column(Float)
 
 
 class SyncState(Base):

@@ -1,23 +1,53 @@
-"""The outbox's state machine on disk: claim operations to send, and settle each one.
+"""The outbox: every operation for the API, and every change of its state, in one place.
 
-PENDING → IN_FLIGHT → DONE | REJECTED | UNKNOWN; UNKNOWN → (reconciled) DONE | PENDING; CANCELLED (undo).
-An operation is marked IN_FLIGHT, with the server count it should produce, durably *before* it is sent:
-whatever happens after that, a restart finds it IN_FLIGHT and reconciles instead of resending blindly.
+    PENDING ──mark_sending──▶ IN_FLIGHT ──▶ DONE | REJECTED | DOUBTFUL     (the answer settles it)
+       ▲  │                      │
+       │  └─cancel─▶ CANCELLED   └──────▶ UNKNOWN ──read back──▶ DONE | REJECTED | DOUBTFUL | PENDING
+       └────────────────── hand back (never sent) / denied after the settle window ◀──┘
+
+Every transition names the states it starts from, in its UPDATE's WHERE clause, so a late or duplicate
+answer can never overwrite a final state, and two writers can never both move one row. An operation is
+IN_FLIGHT on disk, with its owner, the count it should produce and its settle window, *before* its
+request leaves (`mark_sending` commits first); a restart or another uploader therefore finds it and
+reconciles it instead of resending blindly.
 """
 from __future__ import annotations
 
-import time
+import enum
+import json
+import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, case, func, insert, select, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 
-from app.store.models import Conflict
-from app.store.replica import items, larger_of, outbox
+from app.store.models import Conflict, OutboxOp
+from app.store.replica import items, larger_of
 
+outbox = OutboxOp.__table__
 conflicts = Conflict.__table__
 
-PENDING, IN_FLIGHT, DONE, REJECTED, UNKNOWN, CANCELLED = "PENDING", "IN_FLIGHT", "DONE", "REJECTED", "UNKNOWN", "CANCELLED"
-SETTLED = (DONE, REJECTED, CANCELLED)
+
+class OpState(str, enum.Enum):
+    PENDING = "PENDING"  # waiting to be sent
+    IN_FLIGHT = "IN_FLIGHT"  # its request may be on its way: only its owner may settle it
+    UNKNOWN = "UNKNOWN"  # sent, answer lost: read back before anything is resent
+    DONE = "DONE"  # the server applied it
+    REJECTED = "REJECTED"  # the server refused a use this kiosk accepted: a conflict for the manager
+    DOUBTFUL = "DOUBTFUL"  # the kiosk cannot settle it alone: listed for the manager, the use stays counted
+    CANCELLED = "CANCELLED"  # undone by staff before it was sent
+
+    @property
+    def final(self) -> bool:
+        return self in FINAL
+
+
+FINAL = frozenset({OpState.DONE, OpState.REJECTED, OpState.DOUBTFUL, OpState.CANCELLED})
+WAITING = (OpState.PENDING, OpState.IN_FLIGHT, OpState.UNKNOWN)
+
+
+class Kind(str, enum.Enum):
+    REDEEM = "redeem"  # one use of an item: not idempotent on the server
+    CHECKIN = "checkin"  # the attendee's real scan time: an upsert, safe to repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,112 +57,208 @@ class Operation:
     kind: str
     item_uuid: str
     product_id: str
-    state: str
+    state: OpState
     attempts: int
     expected_count: int | None
+    server_count_before: int | None
     scanned_at: float
     station: str
+    owner: str | None
+    sent_at: float | None
+    settle_after: float | None
+    payload: dict[str, object]
 
 
 def _operation(row) -> Operation:  # type: ignore[no-untyped-def]
-    return Operation(row.id, row.op_uuid, row.kind, row.item_uuid, row.product_id, row.state, row.attempts,
-                     row.expected_count, row.scanned_at, row.station)
+    return Operation(row.id, row.op_uuid, row.kind, row.item_uuid, row.product_id, OpState(row.state), row.attempts,
+                     row.expected_count, row.server_count_before, row.scanned_at, row.station, row.owner,
+                     row.sent_at, row.settle_after, json.loads(row.payload or "{}"))
 
 
-def interrupted_to_unknown(conn: Connection) -> int:
-    """At start: an operation left IN_FLIGHT was maybe sent, maybe not — it must be reconciled."""
-    return conn.execute(update(outbox).where(outbox.c.state == IN_FLIGHT).values(state=UNKNOWN)).rowcount
+def _from(op: Operation, *states: OpState, owner: str | None = None):  # type: ignore[no-untyped-def]
+    """The guard of a transition: this row, still in one of `states` (and still `owner`'s, if given)."""
+    guard = and_(outbox.c.id == op.id, outbox.c.state.in_([s.value for s in states]))
+    return and_(guard, outbox.c.owner == owner) if owner is not None else guard
 
 
-def due(conn: Connection, state: str, now: float, limit: int) -> list[Operation]:
+# ---- enqueue and cancel (the station) ----
+
+def enqueue(conn: Connection, kind: Kind, *, item_uuid: str, product_id: str, at: float, station: str,
+            scan_id: int | None = None, send_after: float | None = None, payload: dict[str, object] | None = None) -> str:
+    """Queues an operation; returns its client UUID. It is not sent before `send_after` (the undo hold)."""
+    op_uuid = str(uuid.uuid4())
+    conn.execute(insert(outbox).values(
+        op_uuid=op_uuid, kind=kind.value, item_uuid=item_uuid, product_id=product_id,
+        payload=json.dumps(payload or {}), state=OpState.PENDING.value, attempts=0, scanned_at=at, station=station,
+        scan_id=scan_id, next_attempt_at=at if send_after is None else send_after, created_at=at, updated_at=at,
+    ))
+    return op_uuid
+
+
+def cancel_unsent(conn: Connection, scan_id: int, at: float) -> bool:
+    """Undo: cancels the scan's redemption if it has not been sent. False once an uploader has it."""
+    return conn.execute(
+        update(outbox).where(outbox.c.scan_id == scan_id, outbox.c.kind == Kind.REDEEM.value,
+                             outbox.c.state == OpState.PENDING.value)
+        .values(state=OpState.CANCELLED.value, updated_at=at)
+    ).rowcount == 1
+
+
+# ---- choosing what to send (the uploader, under its lease) ----
+
+def next_to_send(conn: Connection, now: float, limit: int) -> list[Operation]:
+    """PENDING operations that are due, oldest first, except uses of items with an operation in doubt:
+    sending another use would move the count that the doubtful one is reconciled against."""
+    in_doubt = select(outbox.c.item_uuid).where(outbox.c.state.in_([OpState.UNKNOWN.value, OpState.IN_FLIGHT.value]),
+                                                outbox.c.kind == Kind.REDEEM.value)
     rows = conn.execute(
-        select(outbox).where(outbox.c.state == state, outbox.c.next_attempt_at <= now).order_by(outbox.c.id).limit(limit)
+        select(outbox).where(outbox.c.state == OpState.PENDING.value, outbox.c.next_attempt_at <= now,
+                             or_(outbox.c.kind != Kind.REDEEM.value, outbox.c.item_uuid.not_in(in_doubt)))
+        .order_by(outbox.c.id).limit(limit)
     )
     return [_operation(r) for r in rows]
 
 
-def claim_for_sending(conn: Connection, ops: list[Operation], now: float) -> list[Operation]:
-    """Marks PENDING operations IN_FLIGHT with the server count each should produce: the item's last
-    confirmed count plus this operation's place among the item's unconfirmed operations sent before it."""
-    confirmed = dict(conn.execute(
-        select(items.c.id, items.c.confirmed_count).where(items.c.id.in_({op.item_uuid for op in ops}))
-    ).all())
-    claimed = []
-    ahead: dict[str, int] = {}
-    for op in ops:
-        base = confirmed.get(op.item_uuid, 0) + ahead.get(op.item_uuid, 0)
-        ahead[op.item_uuid] = ahead.get(op.item_uuid, 0) + 1
-        expected = base + 1
-        conn.execute(
-            update(outbox).where(outbox.c.id == op.id, outbox.c.state == PENDING)
-            .values(state=IN_FLIGHT, expected_count=expected, attempts=outbox.c.attempts + 1, updated_at=now)
-        )
-        claimed.append(Operation(op.id, op.op_uuid, op.kind, op.item_uuid, op.product_id, IN_FLIGHT,
-                                 op.attempts + 1, expected, op.scanned_at, op.station))
-    return claimed
+def due_unknown(conn: Connection, now: float, limit: int) -> list[Operation]:
+    rows = conn.execute(select(outbox).where(outbox.c.state == OpState.UNKNOWN.value, outbox.c.next_attempt_at <= now)
+                        .order_by(outbox.c.id).limit(limit))
+    return [_operation(r) for r in rows]
 
 
-def confirm(conn: Connection, op: Operation, server_count: int, redeemed_at: int | None, now: float) -> None:
-    """The server applied the operation: it is DONE, and its use moves from pending to confirmed."""
-    conn.execute(update(outbox).where(outbox.c.id == op.id).values(state=DONE, last_error=None, updated_at=now))
-    conn.execute(
-        update(items).where(items.c.id == op.item_uuid).values(
-            pending_count=case((items.c.pending_count > 0, items.c.pending_count - 1), else_=0),
-            confirmed_count=larger_of(conn, items.c.confirmed_count, server_count),
-            redeemed_at=func.coalesce(redeemed_at, items.c.redeemed_at),
-        )
-    )
+def local_expected_count(conn: Connection, op: Operation) -> int:
+    """The count a use should produce when the server's count cannot be read first: the last confirmed
+    count, plus this replica's unconfirmed uses of the item queued before it, plus one."""
+    confirmed = conn.execute(select(items.c.confirmed_count).where(items.c.id == op.item_uuid)).scalar() or 0
+    ahead = conn.execute(select(func.count()).select_from(outbox).where(
+        outbox.c.item_uuid == op.item_uuid, outbox.c.kind == Kind.REDEEM.value, outbox.c.id < op.id,
+        outbox.c.state.in_([s.value for s in WAITING]))).scalar() or 0
+    return confirmed + ahead + 1
 
 
-def reject(conn: Connection, op: Operation, message: str, now: float, server_redeemed_at: int | None = None) -> None:
-    """The server refused a use the kiosk already accepted: keep it as a conflict for the manager."""
-    conn.execute(update(outbox).where(outbox.c.id == op.id).values(state=REJECTED, last_error=message, updated_at=now))
-    conn.execute(
-        update(items).where(items.c.id == op.item_uuid)
-        .values(pending_count=case((items.c.pending_count > 0, items.c.pending_count - 1), else_=0))
-    )
+def mark_sending(conn: Connection, op: Operation, owner: str, now: float, settle_window_s: float, *,
+                 expected_count: int | None, server_count_before: int | None = None) -> Operation | None:
+    """PENDING → IN_FLIGHT, committed by the caller before the request leaves. None when the row is no
+    longer PENDING (undone, or taken by another uploader): then it must not be sent."""
+    settle_after = now + settle_window_s
+    changed = conn.execute(update(outbox).where(_from(op, OpState.PENDING)).values(
+        state=OpState.IN_FLIGHT.value, owner=owner, sent_at=now, settle_after=settle_after,
+        expected_count=expected_count, server_count_before=server_count_before,
+        attempts=outbox.c.attempts + 1, updated_at=now,
+    )).rowcount
+    if changed != 1:
+        return None
+    return Operation(op.id, op.op_uuid, op.kind, op.item_uuid, op.product_id, OpState.IN_FLIGHT, op.attempts + 1,
+                     expected_count, server_count_before, op.scanned_at, op.station, owner, now, settle_after,
+                     op.payload)
+
+
+def take_over_interrupted(conn: Connection, owner: str, now: float, settle_window_s: float) -> int:
+    """IN_FLIGHT rows of other owners: a redemption becomes UNKNOWN (read back before anything else, within
+    the settle window of its own send); an idempotent operation is simply PENDING again. Only the lease
+    holder calls this, once it holds the lease: any other owner's lease has expired."""
+    others = and_(outbox.c.state == OpState.IN_FLIGHT.value, or_(outbox.c.owner.is_(None), outbox.c.owner != owner))
+    redeems = conn.execute(
+        update(outbox).where(others, outbox.c.kind == Kind.REDEEM.value)
+        .values(state=OpState.UNKNOWN.value, next_attempt_at=0.0, updated_at=now,
+                # Rows of the first schema lack these: claimed at their last update, settled from now.
+                sent_at=func.coalesce(outbox.c.sent_at, outbox.c.updated_at),
+                settle_after=func.coalesce(outbox.c.settle_after, now + settle_window_s),
+                last_error="The uploader stopped while this was being sent; it is read back before anything else")
+    ).rowcount
+    repeatable = conn.execute(update(outbox).where(others).values(
+        state=OpState.PENDING.value, next_attempt_at=now, updated_at=now)).rowcount
+    return redeems + repeatable
+
+
+# ---- settling (the answer, or the read-back) ----
+
+def confirm(conn: Connection, op: Operation, server_count: int | None, redeemed_at: int | None, now: float) -> bool:
+    """The server applied it: DONE, and (for a redemption) its use moves from pending to confirmed. A definite
+    answer may settle a row someone else turned UNKNOWN meanwhile, never a final one."""
+    if conn.execute(update(outbox).where(_from(op, OpState.IN_FLIGHT, OpState.UNKNOWN)).values(
+            state=OpState.DONE.value, last_error=None, updated_at=now)).rowcount != 1:
+        return False
+    if op.kind == Kind.REDEEM.value:
+        values: dict[str, object] = {"pending_count": _one_less_pending()}
+        if server_count is not None:
+            values["confirmed_count"] = larger_of(conn, items.c.confirmed_count, min(server_count, 2**31 - 1))
+            values["redeemed_at"] = func.coalesce(redeemed_at, items.c.redeemed_at)
+        conn.execute(update(items).where(items.c.id == op.item_uuid).values(**values))
+    return True
+
+
+def reject(conn: Connection, op: Operation, message: str, now: float, *, server_count: int | None = None,
+           server_redeemed_at: int | None = None) -> bool:
+    """The server refused a use this kiosk accepted: REJECTED, kept as a conflict for the manager."""
+    if conn.execute(update(outbox).where(_from(op, OpState.IN_FLIGHT, OpState.UNKNOWN)).values(
+            state=OpState.REJECTED.value, last_error=message, updated_at=now)).rowcount != 1:
+        return False
+    if op.kind == Kind.REDEEM.value:
+        conn.execute(update(items).where(items.c.id == op.item_uuid).values(pending_count=_one_less_pending()))
+        _record_conflict(conn, op, "refused", message, now, server_count, server_redeemed_at)
+    return True
+
+
+def doubt(conn: Connection, op: Operation, message: str, now: float, *, server_count: int | None = None,
+          server_redeemed_at: int | None = None) -> bool:
+    """Neither confirmed nor denied, and nothing more to learn by itself: DOUBTFUL, listed for the manager
+    with what is known. The use stays counted here (pending), so the item is not admitted again."""
+    if conn.execute(update(outbox).where(_from(op, OpState.IN_FLIGHT, OpState.UNKNOWN)).values(
+            state=OpState.DOUBTFUL.value, last_error=message, updated_at=now)).rowcount != 1:
+        return False
+    if op.kind == Kind.REDEEM.value:
+        _record_conflict(conn, op, "doubtful", message, now, server_count, server_redeemed_at)
+    return True
+
+
+def mark_unknown(conn: Connection, op: Operation, owner: str, message: str, check_at: float, now: float) -> bool:
+    """Maybe applied: read it back from `check_at`, and never resend before that says it was not."""
+    return conn.execute(update(outbox).where(_from(op, OpState.IN_FLIGHT, owner=owner)).values(
+        state=OpState.UNKNOWN.value, last_error=message, next_attempt_at=check_at, updated_at=now)).rowcount == 1
+
+
+def recheck_later(conn: Connection, op: Operation, message: str, check_at: float, now: float) -> bool:
+    """Still UNKNOWN: the read-back could not deny it yet (the settle window is open) or did not answer."""
+    return conn.execute(update(outbox).where(_from(op, OpState.UNKNOWN)).values(
+        last_error=message, next_attempt_at=check_at, updated_at=now)).rowcount == 1
+
+
+def hand_back(conn: Connection, op: Operation, owner: str, message: str, at: float, now: float) -> bool:
+    """IN_FLIGHT → PENDING for a request that certainly did not reach the server (never sent, refused to
+    connect, throttled): it is sent again from `at`."""
+    return conn.execute(update(outbox).where(_from(op, OpState.IN_FLIGHT, owner=owner)).values(
+        state=OpState.PENDING.value, last_error=message, next_attempt_at=at, updated_at=now)).rowcount == 1
+
+
+def deny(conn: Connection, op: Operation, message: str, now: float) -> bool:
+    """UNKNOWN → PENDING: the read-back shows it was not applied, and its settle window has closed, so
+    the request can no longer land. It is sent again (with a fresh read of the server's count)."""
+    if op.settle_after is None or now < op.settle_after:
+        raise ValueError("An operation may only be denied once its settle window has closed")
+    return conn.execute(update(outbox).where(_from(op, OpState.UNKNOWN)).values(
+        state=OpState.PENDING.value, last_error=message, next_attempt_at=now, updated_at=now)).rowcount == 1
+
+
+# ---- what the manager and the status strip see ----
+
+def waiting_count(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(outbox)
+                        .where(outbox.c.state.in_([s.value for s in WAITING]))).scalar() or 0
+
+
+def doubtful_count(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(outbox)
+                        .where(outbox.c.state == OpState.DOUBTFUL.value)).scalar() or 0
+
+
+def _one_less_pending():  # type: ignore[no-untyped-def]
+    return case((items.c.pending_count > 0, items.c.pending_count - 1), else_=0)
+
+
+def _record_conflict(conn: Connection, op: Operation, kind: str, message: str, now: float,
+                     server_count: int | None, server_redeemed_at: int | None) -> None:
     conn.execute(insert(conflicts).values(
         op_uuid=op.op_uuid, item_uuid=op.item_uuid, product_id=op.product_id, station=op.station,
         scanned_at=op.scanned_at, refused_at=now, server_message=message, server_redeemed_at=server_redeemed_at,
+        kind=kind, expected_count=op.expected_count, server_count=server_count,
     ))
-
-
-def retry_later(conn: Connection, op: Operation, message: str, at: float) -> None:
-    """Not applied (or known not to be): back to PENDING, to be sent again from `at`."""
-    conn.execute(update(outbox).where(outbox.c.id == op.id).values(
-        state=PENDING, last_error=message, next_attempt_at=at, updated_at=time.time()))
-
-
-def mark_unknown(conn: Connection, op: Operation, message: str, next_check_at: float) -> None:
-    """Maybe applied: never resend before reading the item back (see the sync engine)."""
-    conn.execute(update(outbox).where(outbox.c.id == op.id).values(
-        state=UNKNOWN, last_error=message, next_attempt_at=next_check_at, updated_at=time.time()))
-
-
-def waiting_count(conn: Connection) -> int:
-    return conn.execute(select(func.count()).select_from(outbox).where(outbox.c.state.in_((PENDING, IN_FLIGHT, UNKNOWN)))).scalar() or 0
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one operation, to be written by `settle`."""
-
-    op: Operation
-    state: str  # DONE, REJECTED, UNKNOWN or PENDING
-    at: float
-    message: str = ""
-    server_count: int = 0
-    redeemed_at: int | None = None
-    next_attempt_at: float = 0.0
-
-
-def settle(conn: Connection, outcome: Outcome) -> None:
-    o = outcome
-    if o.state == DONE:
-        confirm(conn, o.op, o.server_count, o.redeemed_at, o.at)
-    elif o.state == REJECTED:
-        reject(conn, o.op, o.message, o.at)
-    elif o.state == UNKNOWN:
-        mark_unknown(conn, o.op, o.message, o.next_attempt_at)
-    else:
-        retry_later(conn, o.op, o.message, o.next_attempt_at)

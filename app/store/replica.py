@@ -1,8 +1,6 @@
 """Queries and writes on the replica that the services share. All take an open Connection."""
 from __future__ import annotations
 
-import json
-import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -149,34 +147,10 @@ def append_scan(
     return int(result.inserted_primary_key[0])
 
 
-def enqueue_redeem(
-    conn: Connection, *, item_uuid: str, product_id: str, at: float, station: str, scan_id: int
-) -> str:
-    """Queues the redemption for upload; returns the operation's client UUID."""
-    op_uuid = str(uuid.uuid4())
-    conn.execute(
-        insert(outbox).values(
-            op_uuid=op_uuid,
-            kind="redeem",
-            item_uuid=item_uuid,
-            product_id=product_id,
-            payload=json.dumps({"product_item_id": item_uuid}),
-            state="PENDING",
-            attempts=0,
-            scanned_at=at,
-            station=station,
-            scan_id=scan_id,
-            next_attempt_at=0.0,
-            created_at=at,
-            updated_at=at,
-        )
-    )
-    return op_uuid
-
-
-def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Inserts rows, updating those whose primary key exists. Only the columns the rows carry are
-    written, so local bookkeeping (pending uses, use times) survives; `confirmed_count` only grows."""
+def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], only_new: bool = False) -> None:
+    """Inserts rows, updating those whose primary key exists (or leaving them alone: `only_new`). Only the
+    columns the rows carry are written, so local bookkeeping (pending uses, use times) survives;
+    `confirmed_count` only grows."""
     if not rows:
         return
     if conn.dialect.name == "postgresql":
@@ -185,7 +159,7 @@ def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     stmt = dialect_insert(table)
     key = {c.name for c in table.primary_key.columns}
-    updates = {name: stmt.excluded[name] for name in rows[0] if name not in key}
+    updates = {} if only_new else {name: stmt.excluded[name] for name in rows[0] if name not in key}
     if "confirmed_count" in updates:
         updates["confirmed_count"] = larger_of(conn, table.c.confirmed_count, stmt.excluded.confirmed_count)
     stmt = stmt.on_conflict_do_update(index_elements=list(key), set_=updates) if updates else stmt.on_conflict_do_nothing()

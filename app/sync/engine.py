@@ -1,9 +1,13 @@
 """The SyncEngine: upload the outbox, then download, on its own thread with its own HTTP client.
 
-Exactly once without an idempotency key: an operation is marked IN_FLIGHT with the server count it
-should produce before it is sent (app/store/outbox.py). A lost answer makes it UNKNOWN, and an UNKNOWN
-operation is settled by reading the item back — count reached: it was applied (DONE); not reached: it
-was not, and it goes back to PENDING. Nothing is ever resent blindly.
+Exactly once without an idempotency key (docs/sync.md has the argument in full):
+- one uploader per replica: only the holder of the "upload" lease (app/store/lease.py) sends;
+- durable before the send: an operation is IN_FLIGHT on disk, with the count it should produce and its
+  settle window, before its request leaves (app/store/outbox.py);
+- what became of a send, and what a read-back says, are decided by pure tables (app/sync/outcomes.py):
+  a lost answer is UNKNOWN and is read back; a read-back may deny a use only after its settle window;
+- for a multi-use item the count a use should produce is the server's count read just before sending;
+- whatever the kiosk cannot settle is listed for the manager (DOUBTFUL), never resolved silently.
 """
 from __future__ import annotations
 
@@ -12,28 +16,43 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Callable
 
 from sqlalchemy import Engine, func, select
 
 from app.api.client import ProductsClient
-from app.api.errors import ApiError, AuthError, BadRequest, CapabilityMissing, NotFound, RateLimited, Rejected
+from app.api.errors import ApiError, AuthError, CapabilityMissing, NotFound, NotSent, RateLimited
+from app.api.models import ProductItem
 from app.api.settings import ApiSettings, Capability
+from app.domain.rules import Preset
+from app.store import lease
 from app.store import outbox as ob
 from app.store.db import read_transaction, write_transaction
 from app.store.models import Conflict
+from app.store.replica import items, products
+from app.sync.backoff import Backoff
 from app.sync.connectivity import ConnectivityMonitor
 from app.sync.download import download_product
+from app.sync.outcomes import Exchange, Fate, Judgement, ReadBack, SentUse, exchange_of, fate_of_write, judge_readback
 from app.sync.status import Connectivity, Override, SyncStatus
+from app.sync.wording import status_message
 
 log = logging.getLogger(__name__)
 
-BATCH = 20  # operations claimed per durable IN_FLIGHT commit (and reconciled after a crash)
+BATCH = 20  # operations looked at per query
 BACKOFF_BASE_S, BACKOFF_CAP_S = 1.0, 60.0
 RECHECK_UNKNOWN_S = 5.0
 AUTH_RETRY_S = 60.0
 IDLE_WAKE_S = 5.0
+LEASE_WAIT_S = 1.0  # how often a standby uploader asks for the lease
+# A request the client gave up on can still be applied by a slow server, until the server itself gives up.
+# Gateways and app servers end requests within 30-100 s (nginx's and AWS ALB's default 60 s, Heroku 30 s,
+# Cloudflare 100 s, gunicorn's worker timeout 30 s), so five minutes — 15 times the client's own 20 s
+# deadline — is past any request's lifetime. Until then a read-back may confirm a use, never deny it.
+SETTLE_WINDOW_S = 300.0
+# The kiosk's clock and the server's `redeemed_at` may disagree by this much.
+CLOCK_SKEW_S = 120.0
+DOOR_TYPES = Preset.DOOR.product_types
 
 
 @dataclass
@@ -43,7 +62,11 @@ class SyncReport:
     rejected: int = 0
     unknown: int = 0
     reconciled: int = 0
+    doubtful: int = 0
     downloaded: int = 0
+    other_uploader: bool = False  # another process holds the upload lease: this one sent nothing
+    failed_products: list[str] = field(default_factory=list)
+    unknown_products: list[str] = field(default_factory=list)  # configured, but not on the server
     errors: list[str] = field(default_factory=list)
 
 
@@ -62,65 +85,61 @@ class SyncEngine:
         backoff_base_s: float = BACKOFF_BASE_S,
         backoff_cap_s: float = BACKOFF_CAP_S,
         recheck_unknown_s: float = RECHECK_UNKNOWN_S,
+        settle_window_s: float = SETTLE_WINDOW_S,
+        clock_skew_s: float = CLOCK_SKEW_S,
+        lease_ttl_s: float | None = None,
     ) -> None:
+        if settle_window_s <= api.timeouts.total:
+            raise ValueError("The settle window must be longer than a call's overall deadline")
         self.engine = engine
         self.api = api
         self.product_ids = list(product_ids)
         self.monitor = monitor or ConnectivityMonitor()
         self.clock = clock
-        self.rng = rng or random.Random()
-        self.backoff_base_s, self.backoff_cap_s = backoff_base_s, backoff_cap_s
         self.recheck_unknown_s = recheck_unknown_s
+        self.settle_window_s = settle_window_s
+        self.clock_skew_s = clock_skew_s
+        # The lease outlives the longest call by a margin: a holder renews it before every send.
+        self.lease_ttl_s = lease_ttl_s if lease_ttl_s is not None else 2 * api.timeouts.total + 10.0
+        self.owner = lease.new_owner()
+        self.backoff = Backoff(backoff_base_s, backoff_cap_s, clock, rng or random.Random())
         self._lock = threading.Lock()  # guards the fields below: the UI thread reads them
-        self._failures = 0
-        self._resume_at = 0.0
         self._paused_reason = ""
         self._last_success_at: float | None = None
-        self._last_error = ""
+        self._other_uploader = False
+        self._holds_lease = False
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        with write_transaction(engine) as conn:
-            interrupted = ob.interrupted_to_unknown(conn)
-        if interrupted:
-            log.warning("%d operations were in flight when the kiosk stopped; they will be reconciled", interrupted)
 
     # ---- SyncControl ----
 
     def status(self) -> SyncStatus:
         with read_transaction(self.engine) as conn:
             waiting = ob.waiting_count(conn)
-            conflicts = conn.execute(select(func.count()).select_from(Conflict.__table__)).scalar() or 0
+            doubtful = ob.doubtful_count(conn)
+            conflicts = conn.execute(select(func.count()).select_from(Conflict.__table__)
+                                     .where(Conflict.__table__.c.kind == "refused")).scalar() or 0
         with self._lock:
             connectivity = Connectivity.PAUSED if self._paused_reason else self.monitor.connectivity
-            override = self.monitor.override
-            return SyncStatus(connectivity, override, waiting, conflicts, self._last_success_at,
-                              self._message(connectivity, waiting))
+            message = status_message(connectivity, waiting, paused_reason=self._paused_reason,
+                                     offline_since=self.monitor.offline_since, override=self.monitor.override,
+                                     doubtful=doubtful, other_uploader=self._other_uploader)
+            return SyncStatus(connectivity, self.monitor.override, waiting, conflicts, self._last_success_at,
+                              message, doubtful)
 
     def set_override(self, override: Override) -> None:
         self.monitor.override = override
         if override is Override.FORCE_ONLINE:
-            with self._lock:
-                self._resume_at = 0.0
+            self.backoff.clear()
         self._wake.set()
 
     def sync_now(self) -> None:
+        self.backoff.clear()
         with self._lock:
-            self._resume_at = 0.0
             self._paused_reason = ""
         self.monitor.probe_soon()
         self._wake.set()
-
-    def _message(self, connectivity: Connectivity, waiting: int) -> str:
-        queued = f"{waiting} scan{'s' if waiting != 1 else ''} waiting to sync" if waiting else "all scans synced"
-        if connectivity is Connectivity.PAUSED:
-            return f"Sync paused: {self._paused_reason} Scans are saved here ({queued})."
-        if connectivity is Connectivity.OFFLINE:
-            since = self.monitor.offline_since
-            when = f" since {datetime.fromtimestamp(since).strftime('%H:%M')}" if since else ""
-            forced = " (switched off by staff)" if self.monitor.override is Override.FORCE_OFFLINE else ""
-            return f"Offline{when}{forced} — scans are checked here and saved; {queued}."
-        return f"Online — {queued}."
 
     # ---- the thread ----
 
@@ -130,27 +149,37 @@ class SyncEngine:
             self._thread = threading.Thread(target=self._loop, name="usher-sync", daemon=True)
             self._thread.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Stops after the request in progress, if any: the thread settles it, hands back nothing else
+        (operations are marked IN_FLIGHT one at a time) and gives the lease up. `wait=False` returns at
+        once — the UI thread never waits for a slow server; the next engine takes the lease when it is free."""
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        thread, self._thread = self._thread, None
+        if thread is not None and wait:
+            thread.join(self.api.timeouts.total + 5.0)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
 
     def _loop(self) -> None:
-        with ProductsClient(self.api, on_call=self._observe) as client:
-            next_download = 0.0
-            while not self._stop.is_set():
-                try:
-                    self.probe_if_due(client)
-                    self.upload(client)
-                    if self.clock() >= next_download and self._can_talk():
-                        self.download(client)
-                        next_download = self.clock() + 60.0
-                except Exception:  # the thread must survive anything; the cause is logged
-                    log.exception("sync pass failed")
-                self._wake.wait(self._idle_wait())
-                self._wake.clear()
+        try:
+            with ProductsClient(self.api, on_call=self._observe) as client:
+                next_download = 0.0
+                while not self._stop.is_set():
+                    try:
+                        self.probe_if_due(client)
+                        self.upload(client)
+                        if not self._stop.is_set() and self.clock() >= next_download and self._can_talk():
+                            self.download(client)
+                            next_download = self.clock() + 60.0
+                    except Exception:  # the thread must survive anything; the cause is logged
+                        log.exception("sync pass failed")
+                    self._wake.wait(self._idle_wait())
+                    self._wake.clear()
+        finally:
+            self.release_lease()
 
     # ---- one pass ----
 
@@ -179,146 +208,284 @@ class SyncEngine:
                 return
 
     def _idle_wait(self) -> float:
-        """Sleep until the next thing due: the end of a back-off, a probe, or the idle wake-up."""
-        with self._lock:
-            until_resume = self._resume_at - self.clock()
+        """Sleep until the next thing due: the end of a back-off, a probe, the lease, or the idle wake-up."""
+        until_resume = self.backoff.resume_at - self.clock()
         wait = IDLE_WAKE_S if until_resume <= 0 else min(IDLE_WAKE_S, until_resume)
         if not self.monitor.online:
             wait = min(wait, self.monitor.probe_every_s)
+        if self._other_uploader:
+            wait = min(wait, LEASE_WAIT_S)
         return max(0.05, wait)
 
     def _observe(self, endpoint: str, ok: bool, seconds: float) -> None:
         self.monitor.record(ok, seconds, self.clock())
 
     def _can_talk(self) -> bool:
-        now = self.clock()
-        with self._lock:
-            if now < self._resume_at:  # backing off, or paused until the key is retried
-                return False
-        return self.monitor.online or self.monitor.probe_due(now)
-
-    def _back_off(self, retry_after: float | None = None) -> None:
-        with self._lock:
-            self._failures += 1
-            delay = min(self.backoff_cap_s, self.backoff_base_s * 2 ** (self._failures - 1)) * self.rng.uniform(0.5, 1.5)
-            self._resume_at = self.clock() + max(delay, retry_after or 0.0)
+        if self.backoff.waiting():  # backing off, or paused until the key is retried
+            return False
+        return self.monitor.online or self.monitor.probe_due(self.clock())
 
     def _succeeded(self) -> None:
+        self.backoff.succeeded()
         with self._lock:
-            self._failures = 0
             self._paused_reason = ""
             self._last_success_at = self.clock()
 
-    def upload(self, client: ProductsClient, report: SyncReport | None = None) -> SyncReport:
-        report = report or SyncReport()
-        while self._can_talk():
-            now = self.clock()
-            with write_transaction(self.engine) as conn:
-                unknown = ob.due(conn, ob.UNKNOWN, now, BATCH)
-            if unknown:
-                if not self._reconcile(client, unknown, report):
-                    break
-                continue
-            with write_transaction(self.engine) as conn:
-                blocked = {op.item_uuid for op in ob.due(conn, ob.UNKNOWN, float("inf"), 10_000)}
-                ready = [op for op in ob.due(conn, ob.PENDING, now, BATCH) if op.item_uuid not in blocked]
-                claimed = ob.claim_for_sending(conn, ready, now)
-            if not claimed:
-                break
-            if not self._send(client, claimed, report):
-                break
-        return report
-
-    def _send(self, client: ProductsClient, claimed: list[ob.Operation], report: SyncReport) -> bool:
-        """Sends claimed operations in order and settles them in one commit. False: stop this pass."""
-        outcomes: list[ob.Outcome] = []
-        for op in claimed:
-            outcome = self._redeem(client, op, report)
-            outcomes.append(outcome)
-            if outcome.state not in (ob.DONE, ob.REJECTED):
-                break
-        report.sent += len(outcomes)
-        with write_transaction(self.engine) as conn:
-            for outcome in outcomes:
-                ob.settle(conn, outcome)
-            for op in claimed[len(outcomes):]:  # claimed but never sent: certainly not applied
-                ob.retry_later(conn, op, "not sent yet", 0.0)
-        return all(o.state in (ob.DONE, ob.REJECTED) for o in outcomes)
-
-    def _redeem(self, client: ProductsClient, op: ob.Operation, report: SyncReport) -> ob.Outcome:
-        now = self.clock()
-        try:
-            item = client.redeem(op.product_id, op.item_uuid)
-        except (Rejected, NotFound, BadRequest) as exc:  # final: the server refused a use we accepted
-            report.rejected += 1
-            return ob.Outcome(op, ob.REJECTED, now, exc.message)
-        except AuthError as exc:  # refused before anything was applied
-            self._pause(exc)
-            return ob.Outcome(op, ob.PENDING, now, exc.message)
-        except ApiError as exc:
-            report.errors.append(str(exc))
-            self._back_off(exc.retry_after if isinstance(exc, RateLimited) else None)
-            if exc.may_have_applied:
-                report.unknown += 1
-                return ob.Outcome(op, ob.UNKNOWN, now, exc.message, next_attempt_at=now + self.recheck_unknown_s)
-            return ob.Outcome(op, ob.PENDING, now, exc.message)
-        self._succeeded()
-        report.confirmed += 1
-        return ob.Outcome(op, ob.DONE, now, server_count=item.redemption_count, redeemed_at=item.redeemed_at)
-
-    def _reconcile(self, client: ProductsClient, unknown: list[ob.Operation], report: SyncReport) -> bool:
-        """Reads each UNKNOWN operation's item back and settles it. False: stop this pass."""
-        for op in unknown:
-            now = self.clock()
-            try:
-                item = client.get_item(op.product_id, op.item_uuid)
-            except CapabilityMissing as exc:
-                outcome = ob.Outcome(op, ob.UNKNOWN, now, f"Cannot be settled automatically: {exc.message}",
-                                     next_attempt_at=now + AUTH_RETRY_S)
-            except NotFound as exc:
-                outcome = ob.Outcome(op, ob.REJECTED, now, exc.message)
-                report.rejected += 1
-            except AuthError as exc:
-                self._pause(exc)
-                return False
-            except ApiError as exc:
-                report.errors.append(str(exc))
-                self._back_off(exc.retry_after if isinstance(exc, RateLimited) else None)
-                return False
-            else:
-                self._succeeded()
-                report.reconciled += 1
-                applied = op.expected_count is not None and item.redemption_count >= op.expected_count
-                outcome = (ob.Outcome(op, ob.DONE, now, server_count=item.redemption_count, redeemed_at=item.redeemed_at)
-                           if applied else ob.Outcome(op, ob.PENDING, now, "was not applied; sending again"))
-            with write_transaction(self.engine) as conn:
-                ob.settle(conn, outcome)
-        return True
+    def _failed(self, exc: ApiError, report: SyncReport) -> None:
+        report.errors.append(str(exc))
+        self.backoff.failed(exc.retry_after if isinstance(exc, RateLimited) else None)
 
     def _pause(self, exc: AuthError) -> None:
         reason = "the API key was refused (it is wrong, revoked, or a read-only key) — check it in station setup."
         with self._lock:
             self._paused_reason = reason
-            self._resume_at = self.clock() + AUTH_RETRY_S
-        log.warning("sync paused: %s", exc.message)
+        self.backoff.wait_until(self.clock() + AUTH_RETRY_S)
+        log.warning("sync paused: the server refused the API key (%s)", exc.endpoint)
+
+    # ---- the upload lease ----
+
+    def _take_lease(self, conn, now: float) -> bool:  # type: ignore[no-untyped-def]
+        """Takes or renews the upload lease inside the caller's transaction; on first taking it, reads
+        back whatever a previous uploader left IN_FLIGHT."""
+        held = lease.acquire(conn, lease.UPLOAD, self.owner, now, self.lease_ttl_s)
+        if held and not self._holds_lease:
+            interrupted = ob.take_over_interrupted(conn, self.owner, now, self.settle_window_s)
+            if interrupted:
+                log.warning("%d operations were being sent when their uploader stopped; they are read back first",
+                            interrupted)
+        with self._lock:
+            self._holds_lease, self._other_uploader = held, not held
+        return held
+
+    def release_lease(self) -> None:
+        if not self._holds_lease:
+            return
+        with write_transaction(self.engine) as conn:
+            lease.release(conn, lease.UPLOAD, self.owner)
+        self._holds_lease = False
+
+    # ---- upload ----
+
+    def upload(self, client: ProductsClient, report: SyncReport | None = None) -> SyncReport:
+        report = report or SyncReport()
+        with write_transaction(self.engine) as conn:
+            if not self._take_lease(conn, self.clock()):
+                report.other_uploader = True
+                return report
+        while self._can_talk() and not self._stop.is_set():
+            now = self.clock()
+            with read_transaction(self.engine) as conn:
+                unknown = ob.due_unknown(conn, now, BATCH)
+                ready = [] if unknown else ob.next_to_send(conn, now, BATCH)
+            if unknown:
+                if not self._reconcile(client, unknown, report):
+                    break
+                continue
+            if not ready:
+                break
+            if not all(self._send(client, op, report) for op in ready):
+                break
+        return report
+
+    def _send(self, client: ProductsClient, op: ob.Operation, report: SyncReport) -> bool:
+        """Sends one operation and settles it. False: stop this pass (stopping, lease lost, or a failure)."""
+        if self._stop.is_set() or not self._can_talk():
+            return False
+        expected, before = None, None
+        if op.kind == ob.Kind.REDEEM.value:
+            read = self._count_before_sending(client, op, report)
+            if read is False:
+                return False
+            expected, before = (None, None) if read is None else (read + 1, read)
+        now = self.clock()
+        with write_transaction(self.engine) as conn:
+            if not self._take_lease(conn, now):
+                return False
+            if op.kind == ob.Kind.REDEEM.value:
+                quantity = _quantity(conn, op.item_uuid)
+                if before is not None and quantity is not None and before >= quantity:
+                    ob.reject(conn, op, f"Already fully used on the server ({before} of {quantity}) before this "
+                              "kiosk's use was sent", now, server_count=before)
+                    report.rejected += 1
+                    return True
+                expected = expected or ob.local_expected_count(conn, op)
+            sending = ob.mark_sending(conn, op, self.owner, now, self.settle_window_s,
+                                      expected_count=expected, server_count_before=before)
+        if sending is None:
+            return True  # undone meanwhile, or no longer ours to send
+        report.sent += 1
+        answer: ProductItem | None = None
+        try:
+            answer = self._perform(client, sending)
+        except ApiError as exc:
+            fate, error = fate_of_write(exchange_of(exc)), exc
+        else:
+            usable = sending.kind != ob.Kind.REDEEM.value or _about(answer, sending)
+            fate, error = fate_of_write(Exchange(sent=True, status=200, usable=usable)), None
+        return self._settle_send(sending, fate, error, answer, report)
+
+    def _count_before_sending(self, client: ProductsClient, op: ob.Operation, report: SyncReport) -> int | None | bool:
+        """The server's count of a multi-use item just before a use is sent (None: not read, use the local
+        count; False: the read failed, stop this pass)."""
+        with read_transaction(self.engine) as conn:
+            quantity = _quantity(conn, op.item_uuid)
+        if quantity is None or quantity <= 1 or Capability.GET_ITEM not in self.api.capabilities:
+            return None
+        try:
+            item = client.get_item(op.product_id, op.item_uuid)
+        except NotFound:
+            return None  # the redemption's own answer will say what the server makes of it
+        except AuthError as exc:
+            self._pause(exc)
+            return False
+        except ApiError as exc:
+            self._failed(exc, report)
+            return False
+        if not _about(item, op):
+            report.errors.append(f"The server answered about another item when asked for {op.item_uuid}")
+            self.backoff.failed()
+            return False
+        return item.redemption_count
+
+    def _perform(self, client: ProductsClient, op: ob.Operation) -> ProductItem | None:
+        if op.kind == ob.Kind.REDEEM.value:
+            return client.redeem(op.product_id, op.item_uuid)
+        p = op.payload
+        client.register_attendee(str(p["event_id"]), user_id=p.get("user_id"), email=p.get("email"),  # type: ignore[arg-type]
+                                 checked_in_at=op.scanned_at)
+        return None
+
+    def _settle_send(self, op: ob.Operation, fate: Fate, error: ApiError | None, answer: ProductItem | None,
+                     report: SyncReport) -> bool:
+        now = self.clock()
+        message = error.message if error is not None else ""
+        idempotent = op.kind != ob.Kind.REDEEM.value
+        with write_transaction(self.engine) as conn:
+            if fate is Fate.APPLIED:
+                count = answer.redemption_count if answer is not None else None
+                if ob.confirm(conn, op, count, answer.redeemed_at if answer is not None else None, now):
+                    self._queue_checkin(conn, op, now)
+                report.confirmed += 1
+            elif fate is Fate.REFUSED:
+                ob.reject(conn, op, message, now)
+                report.rejected += 1
+            elif fate is Fate.UNKNOWN and not idempotent:
+                ob.mark_unknown(conn, op, self.owner, message or "The server's answer could not be used",
+                                now + self.recheck_unknown_s, now)
+                report.unknown += 1
+            else:  # not applied, paused, or an idempotent operation that is simply sent again
+                ob.hand_back(conn, op, self.owner, message, now, now)
+        if fate in (Fate.APPLIED, Fate.REFUSED):  # a refusal, too, is a working server's answer
+            self._succeeded()
+        elif isinstance(error, AuthError):
+            self._pause(error)
+        elif error is not None:
+            self._failed(error, report)
+        else:
+            report.errors.append(f"The server's answer was about another item than {op.item_uuid}, or impossible")
+            self.backoff.failed()
+        return fate in (Fate.APPLIED, Fate.REFUSED)
+
+    def _queue_checkin(self, conn, op: ob.Operation, now: float) -> None:  # type: ignore[no-untyped-def]
+        """After a confirmed admission: the attendee's real scan time goes to the server too, once."""
+        if not self.api.register_checkins or op.kind != ob.Kind.REDEEM.value:
+            return
+        row = conn.execute(select(items.c.owner_id, items.c.owner_email, products.c.event_id, products.c.type)
+                           .join_from(items, products, items.c.product_id == products.c.id)
+                           .where(items.c.id == op.item_uuid)).first()
+        if row is None or not row.event_id or row.type not in DOOR_TYPES or not (row.owner_id or row.owner_email):
+            return
+        who = {"user_id": row.owner_id} if row.owner_id else {"email": row.owner_email}
+        ob.enqueue(conn, ob.Kind.CHECKIN, item_uuid=op.item_uuid, product_id=op.product_id, at=op.scanned_at,
+                   station=op.station, send_after=now, payload={"event_id": row.event_id, **who})
+
+    # ---- reconciliation ----
+
+    def _reconcile(self, client: ProductsClient, unknown: list[ob.Operation], report: SyncReport) -> bool:
+        """Reads each UNKNOWN operation's item back and settles it. False: stop this pass."""
+        for op in unknown:
+            if self._stop.is_set():
+                return False
+            now = self.clock()
+            try:
+                item = client.get_item(op.product_id, op.item_uuid)
+            except (CapabilityMissing, NotFound) as exc:
+                with write_transaction(self.engine) as conn:
+                    ob.doubt(conn, op, f"Cannot be confirmed — check this item: {exc.message}", now)
+                report.doubtful += 1
+                continue
+            except AuthError as exc:
+                self._pause(exc)
+                return False
+            except ApiError as exc:
+                self._failed(exc, report)
+                with write_transaction(self.engine) as conn:
+                    ob.recheck_later(conn, op, exc.message, now + self.recheck_unknown_s, now)
+                return False
+            if not _about(item, op):
+                report.errors.append(f"The server answered about another item when asked for {op.item_uuid}")
+                self.backoff.failed()
+                return False
+            self._succeeded()
+            report.reconciled += 1
+            self._settle_readback(op, item, now, report)
+        return True
+
+    def _settle_readback(self, op: ob.Operation, item: ProductItem, now: float, report: SyncReport) -> None:
+        use = SentUse(op.expected_count, op.server_count_before, op.sent_at, op.settle_after)
+        read = ReadBack(item.redemption_count, item.redemption_quantity, item.redeemed_at)
+        judgement, why = judge_readback(use, read, now, self.clock_skew_s)
+        with write_transaction(self.engine) as conn:
+            if judgement is Judgement.CONFIRMED:
+                if ob.confirm(conn, op, item.redemption_count, item.redeemed_at, now):
+                    self._queue_checkin(conn, op, now)
+                report.confirmed += 1
+            elif judgement is Judgement.USED_ELSEWHERE:
+                ob.reject(conn, op, why, now, server_count=read.count, server_redeemed_at=read.redeemed_at)
+                report.rejected += 1
+            elif judgement is Judgement.DOUBT:
+                ob.doubt(conn, op, why, now, server_count=read.count, server_redeemed_at=read.redeemed_at)
+                report.doubtful += 1
+            elif judgement is Judgement.WAIT:
+                ob.recheck_later(conn, op, why, min(op.settle_after or now, now + self.recheck_unknown_s), now)
+            else:
+                ob.deny(conn, op, why, now)
+
+    # ---- download ----
 
     def download(self, client: ProductsClient, report: SyncReport | None = None) -> int:
+        """Refreshes each configured product on its own: one that fails is reported by id and the others
+        go on; only an unreachable server or a refused key ends the pass."""
+        report = report if report is not None else SyncReport()
         applied = 0
+        use_list = Capability.LIST_ITEMS in self.api.capabilities
         for product_id in self.product_ids:
+            if self._stop.is_set():
+                break
             try:
-                applied += download_product(self.engine, client, product_id,
-                                            use_list=Capability.LIST_ITEMS in self.api.capabilities)
-            except CapabilityMissing as exc:
-                if report is not None:
-                    report.errors.append(str(exc))
+                applied += download_product(self.engine, client, product_id, use_list=use_list)
             except AuthError as exc:
                 self._pause(exc)
                 break
             except ApiError as exc:
-                if report is not None:
-                    report.errors.append(str(exc))
-                self._back_off(exc.retry_after if isinstance(exc, RateLimited) else None)
-                break
+                report.failed_products.append(product_id)
+                if isinstance(exc, NotFound):
+                    report.unknown_products.append(product_id)
+                report.errors.append(f"Product {product_id}: {exc}")
+                if isinstance(exc, NotSent) or exc.transient and not self.monitor.online:
+                    self._failed(exc, report)
+                    break
             else:
                 self._succeeded()
         return applied
+
+
+def _quantity(conn, item_uuid: str) -> int | None:  # type: ignore[no-untyped-def]
+    return conn.execute(select(items.c.redemption_quantity).where(items.c.id == item_uuid)).scalar()
+
+
+def _about(item: ProductItem | None, op: ob.Operation) -> bool:
+    """An answer may settle an operation only if it is about the item asked for, with possible counts."""
+    return (item is not None and str(item.id).lower() == op.item_uuid.lower()
+            and 0 <= item.redemption_count <= item.redemption_quantity)
+

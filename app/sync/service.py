@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from app.api.settings import ApiSettings, Capability
+from app.api.settings import ApiSettings, Capability, Timeouts
 from app.config import Settings
 from app.sync.connectivity import ConnectivityMonitor
 from app.sync.engine import SyncEngine
@@ -22,8 +22,12 @@ def api_settings(settings: Settings, api_key: str) -> ApiSettings:
         raise NotConfigured("No Products API set up")
     wanted = {Capability.LIST_ITEMS: settings.api.list_items, Capability.GET_ITEM: settings.api.get_item,
               Capability.SALES: settings.api.sales}
-    return ApiSettings(settings.api.base_url, api_key,
-                       capabilities=frozenset(c for c, on in wanted.items() if on))
+    deadline = settings.api.timeout_s
+    timeouts = Timeouts(connect=min(5.0, deadline), read=min(15.0, deadline), write=min(15.0, deadline),
+                        pool=min(5.0, deadline), total=deadline)
+    return ApiSettings(settings.api.base_url, api_key, timeouts=timeouts,
+                       capabilities=frozenset(c for c, on in wanted.items() if on),
+                       register_checkins=settings.api.register_checkins)
 
 
 @dataclass
@@ -35,6 +39,7 @@ class OnlineSync:
 def build_online_sync(replica: Engine, settings: Settings, api_key: str) -> OnlineSync:
     api = api_settings(settings, api_key)
     monitor = ConnectivityMonitor()
-    engine = SyncEngine(replica, api, settings.product_ids, monitor=monitor)
+    engine = SyncEngine(replica, api, settings.product_ids, monitor=monitor,
+                        settle_window_s=settings.api.settle_window_s)
     lookup = OnlineLookup(replica, api, lambda: engine.product_ids, monitor, on_found=engine.sync_now)
     return OnlineSync(engine, lookup)

@@ -27,6 +27,7 @@ class SyncStatus:
     conflicts: int
     last_success_at: float | None  # Unix seconds
     message: str  # plain words for staff, e.g. "Offline — scans are saved and will sync"
+    doubtful: int = 0  # uses the kiosk cannot confirm or deny by itself: a manager checks each item
 
 
 class SyncControl(Protocol):

@@ -8,6 +8,7 @@ import pytest
 
 from app import demo_data as shared
 from app.api import Capability, CapabilityMissing, NotFound, ProductsClient
+from app.api.errors import ProtocolError
 from app.simulator.demo_data import GA_PRODUCT_ID
 from app.simulator.server import SimulatorServer
 
@@ -43,13 +44,14 @@ def test_a_capability_switched_off_fails_at_once_without_a_call(
 
 
 @pytest.mark.parametrize("capability", list(Capability), ids=lambda c: c.value)
-def test_a_server_without_the_endpoint_is_reported_with_what_the_kiosk_loses(
+def test_a_server_without_the_endpoint_answers_with_its_status_and_the_client_does_not_guess_why(
         bare_server: SimulatorServer, make_client: Callable[..., ProductsClient], capability: Capability) -> None:
-    with pytest.raises(CapabilityMissing) as caught:
+    # Whether the route or the resource is missing is for the probe (app/sync/probe.py) to learn, not
+    # for the shape of an error body to suggest.
+    with pytest.raises((NotFound, ProtocolError)) as caught:
         CALLS[capability](make_client(bare_server.url))
+    assert not isinstance(caught.value, CapabilityMissing)
     assert caught.value.status in (404, 405)
-    assert capability.endpoint in str(caught.value) and capability.loss in str(caught.value)
-    assert not caught.value.transient
 
 
 def test_the_documented_endpoints_still_work_on_such_a_server(

@@ -11,9 +11,9 @@ from app.store.db import create_replica_engine, open_replica, upgrade_schema, wr
 
 def test_a_new_replica_has_every_table_at_the_latest_migration(replica):
     tables = set(inspect(replica).get_table_names())
-    assert {"events", "products", "items", "scans", "outbox", "conflicts", "sync_state", "alembic_version"} <= tables
+    assert {"events", "products", "items", "scans", "outbox", "conflicts", "sync_state", "leases", "alembic_version"} <= tables
     with replica.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
 
 
 def test_upgrading_twice_changes_nothing(replica):
@@ -95,3 +95,14 @@ def test_a_replica_made_by_the_first_schema_is_migrated_and_keeps_its_data(db_ur
     assert {ix["name"] for ix in inspect(engine).get_indexes("items")} == {"ix_items_product_item"}
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT id FROM items").scalars().all() == ["i"]
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_describe(replica):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from app.store.models import Base
+
+    with replica.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert differences == []

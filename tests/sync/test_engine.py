@@ -14,7 +14,7 @@ from app.services.station import Station
 from app.simulator.demo_data import BENCH_PRODUCT_ID, DEMO_READ_KEY, DEMO_WRITE_KEY
 from app.store.replica import items, outbox
 from app.sync.status import Connectivity
-from sync_helpers import FAST, FaultSettings, make_engine, sync_until_settled, waiting
+from sync_helpers import FAST, FaultSettings, make_engine, stations_that_accepted, sync_until_settled, waiting
 
 DOOR = StationRules("Door 1", Preset.DOOR)
 BAR = StationRules("Bar 1", Preset.BAR)
@@ -107,18 +107,10 @@ def test_a_thousand_offline_redemptions_through_random_faults_end_with_exact_ser
 
 
 def test_the_same_ticket_used_offline_at_two_doors_is_one_conflict(tmp_path, api, server_client):
-    from app.cli.demo import DEMO_REPLICA
-    from app.services.importer import import_file
     from app.services.reports import conflicts
-    from app.store.db import open_replica
 
     ticket = demo.item_uuid(demo.VIP, 1)
-    doors = []
-    for name in ("Door 1", "Door 2"):
-        replica = open_replica(f"sqlite:///{tmp_path / (name.replace(' ', '') + '.db')}")
-        import_file(replica, DEMO_REPLICA)
-        assert Station(replica, StationRules(name, Preset.DOOR)).redeem(ticket).accepted
-        doors.append(replica)
+    doors = stations_that_accepted(tmp_path, ticket, ["Door 1", "Door 2"], Preset.DOOR)
     for replica in doors:
         make_engine(replica, api).run_once()
     found = [row for replica in doors for row in conflicts(replica)]
@@ -130,7 +122,7 @@ def test_the_same_ticket_used_offline_at_two_doors_is_one_conflict(tmp_path, api
 
 def test_a_read_only_key_pauses_the_queue_with_a_clear_status_and_loses_nothing(demo_replica, sim):
     Station(demo_replica, DOOR).redeem(demo.item_uuid(demo.GA, 4))
-    engine = make_engine(demo_replica, ApiSettings(sim.url, DEMO_READ_KEY))
+    engine = make_engine(demo_replica, ApiSettings(sim.url, DEMO_READ_KEY, timeouts=FAST))
     report = engine.run_once()
     status = engine.status()
     assert status.connectivity is Connectivity.PAUSED
@@ -147,7 +139,7 @@ def test_retry_after_is_honoured(demo_replica, api, sim):
     before = time.time()
     engine.run_once()
     sim.faults = FaultSettings()
-    assert engine._resume_at >= before + 30
+    assert engine.backoff.resume_at >= before + 30
     assert engine.run_once().sent == 0  # it waits, although the server would answer now
     assert waiting(demo_replica) == 1
 
