@@ -14,7 +14,7 @@ from app.config import FIRST_CAMERA, NO_CAMERA, Settings
 from app.scan.debounce import Debouncer
 from app.scan.pipeline import QtScanPipeline
 from app.scan.sources import CameraSource, FrameSource, ImageFolderSource, VideoFileSource
-from app.services.station import Station
+from app.services.station import UNDO_HOLD_S, Station
 from app.sync.engine import SyncEngine
 from app.sync.service import NotConfigured, build_online_sync
 from app.ui.cameras import SYSFS_VIDEO, find_cameras
@@ -104,7 +104,8 @@ def build_kiosk(replica: Engine, settings: Settings, api_key: str, camera: str |
                 settings_file: Path | None = None, first_run: bool = False, locked: bool = False) -> Kiosk:
     """A kiosk on `camera` (a camera setting; None: no camera of its own, e.g. the demo drives it)."""
     control, engine, resolver = connect(replica, settings, api_key)
-    station = Station(replica, settings.station.rules(), unknown_item=resolver)
+    # An accepted use waits out the undo window before it is sent, so the verdict's Undo can keep its promise.
+    station = Station(replica, settings.station.rules(), unknown_item=resolver, hold_for_undo_s=UNDO_HOLD_S)
     window = MainWindow(replica, settings, station, control, settings_file=settings_file,
                         first_run=first_run, kiosk=locked)
     kiosk = Kiosk(replica, station, window, None, engine, cooldown_s=settings.cooldown_s)

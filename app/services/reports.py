@@ -17,6 +17,7 @@ from sqlalchemy import Engine, and_, case, func, select
 
 from app.store.db import read_transaction
 from app.store.models import Conflict
+from app.store.outbox import WAITING, OpState
 from app.store.replica import items, outbox, products, scans
 
 conflicts_table = Conflict.__table__
@@ -48,9 +49,11 @@ class QueueSummary:
     rejected: int
     done: int
     oldest_waiting_at: float | None  # scan time of the oldest operation not yet settled
+    doubtful: int = 0  # uses the kiosk cannot settle alone: a manager checks each item
 
     @property
     def waiting(self) -> int:
+        """The same count as the status strip's (SyncStatus.waiting): the outbox's waiting states."""
         return self.pending + self.in_flight + self.unknown
 
 
@@ -133,15 +136,16 @@ def sync_queue(engine: Engine) -> QueueSummary:
     with read_transaction(engine) as conn:
         by_state = dict(conn.execute(select(outbox.c.state, func.count()).group_by(outbox.c.state)).all())
         oldest = conn.execute(
-            select(func.min(outbox.c.scanned_at)).where(outbox.c.state.in_(["PENDING", "IN_FLIGHT", "UNKNOWN"]))
+            select(func.min(outbox.c.scanned_at)).where(outbox.c.state.in_([s.value for s in WAITING]))
         ).scalar()
     return QueueSummary(
-        pending=by_state.get("PENDING", 0),
-        in_flight=by_state.get("IN_FLIGHT", 0),
-        unknown=by_state.get("UNKNOWN", 0),
-        rejected=by_state.get("REJECTED", 0),
-        done=by_state.get("DONE", 0),
+        pending=by_state.get(OpState.PENDING.value, 0),
+        in_flight=by_state.get(OpState.IN_FLIGHT.value, 0),
+        unknown=by_state.get(OpState.UNKNOWN.value, 0),
+        rejected=by_state.get(OpState.REJECTED.value, 0),
+        done=by_state.get(OpState.DONE.value, 0),
         oldest_waiting_at=oldest,
+        doubtful=by_state.get(OpState.DOUBTFUL.value, 0),
     )
 
 
@@ -170,7 +174,7 @@ def conflicts(engine: Engine) -> list[ConflictRow]:
 
 def _scan_log_query():  # type: ignore[no-untyped-def]
     unsent = (select(outbox.c.scan_id)
-              .where(outbox.c.scan_id == scans.c.id, outbox.c.state == "PENDING").exists())
+              .where(outbox.c.scan_id == scans.c.id, outbox.c.state == OpState.PENDING.value).exists())
     undoable = and_(scans.c.verdict == "ACCEPTED", unsent)
     return (
         select(scans.c.id, scans.c.scanned_at, scans.c.station, scans.c.verdict, items.c.item_id, products.c.name,

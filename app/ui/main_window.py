@@ -29,7 +29,7 @@ from app.domain.verdict import Verdict
 from app.scan.pipeline import QtScanPipeline, ScanEvent
 from app.scan.sources import Frame, SourceState
 from app.scan.wedge import KeyboardWedge
-from app.services.station import UNDO_WINDOW_S, Station
+from app.services.station import Station
 from app.sync.status import Override, SyncControl
 from app.ui.background import Background
 from app.ui.camera_preview import NO_CAMERA, CameraPreview, camera_problem, camera_state_text
@@ -201,10 +201,10 @@ class MainWindow(QMainWindow):
         latency = None if captured_at is None else time.perf_counter() - captured_at
         self.verdict_shown.emit(verdict, latency)
 
-    @staticmethod
-    def _undo_seconds_left(verdict: Verdict) -> float:
-        """How long undoing this verdict's scan can still work (0: not at all); it was decided just now."""
-        return UNDO_WINDOW_S if verdict.accepted and verdict.scan_id is not None else 0.0
+    def _undo_seconds_left(self, verdict: Verdict) -> float:
+        """How long undoing this verdict's scan can still work: its upload waits that long (it was decided
+        just now). 0 when the station sends at once: then Undo is not offered, as it could not work."""
+        return self.station.hold_for_undo_s if verdict.accepted and verdict.scan_id is not None else 0.0
 
     def _undo(self, shown: VerdictPanel, scan_id: int) -> None:
         seconds = self.settings.verdict_seconds
@@ -232,7 +232,9 @@ class MainWindow(QMainWindow):
     # ---- sync ----
 
     def poll_sync(self) -> None:
-        self.strip.update_status(self.sync.status())
+        status = self.sync.status()
+        self.strip.update_status(status)
+        self.manager_page.show_sync_status(status)
 
     def _set_override(self, override: Override) -> None:
         self.sync.set_override(override)
@@ -253,6 +255,8 @@ class MainWindow(QMainWindow):
         self.strip.set_station(self.station.rules.name)
         self.panel.set_ready_preset(self.station.rules.preset)
         self.manager_page.hide_names = settings.hide_names
+        self.manager_page.api_flags = ({"list_items": settings.api.list_items, "get_item": settings.api.get_item,
+                                        "sales": settings.api.sales} if settings.api.base_url else {})
         self.setWindowTitle(f"Usher — {self.station.rules.name}")
 
     def _setup_applied(self, settings: Settings) -> None:

@@ -44,6 +44,7 @@ from app.services.reports import (
     station_counts,
     sync_queue,
 )
+from app.sync.status import SyncStatus
 from app.ui.background import Background
 from app.ui.theme import CHROME_MUTED, CHROME_SURFACE, CHROME_TEXT
 
@@ -56,6 +57,7 @@ ITEM_NOUNS = {"perks": ("voucher", "vouchers")}
 USE_NOUNS = {"perks": ("drink", "drinks")}
 DEFAULT_ITEM_NOUNS = ("ticket", "tickets")
 DEFAULT_USE_NOUNS = ("entry", "entries")
+CAPABILITY_WORDS = {"list_items": "listing items", "get_item": "reading one item", "sales": "sales"}
 VERDICT_WORDS = {kind.value: headline(kind).capitalize() for kind in VerdictKind} | {"UNDONE": "Undone"}
 
 
@@ -84,7 +86,7 @@ def counted(count: int, nouns: tuple[str, str]) -> str:
 
 def queue_text(queue: QueueSummary) -> str:
     parts = [f"{queue.pending} pending", f"{queue.in_flight} sending", f"{queue.unknown} being checked",
-             f"{queue.rejected} refused", f"{queue.done} done"]
+             f"{queue.doubtful} waiting for a manager", f"{queue.rejected} refused", f"{queue.done} done"]
     oldest = f" · oldest waiting since {clock_text(queue.oldest_waiting_at)}" if queue.oldest_waiting_at else ""
     return " · ".join(parts) + oldest
 
@@ -221,6 +223,11 @@ class ManagerPage(QWidget):
         self.queue = QLabel()
         self.queue.setObjectName("hintText")
         self.queue.setWordWrap(True)
+        self.server = QLabel()  # the sync engine's own words, and what the server offers
+        self.server.setObjectName("hintText")
+        self.server.setWordWrap(True)
+        self.server.setTextFormat(Qt.TextFormat.PlainText)
+        self.api_flags: dict[str, bool] = {}
         self.message = QLabel()
         self.message.setObjectName("hintText")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -276,6 +283,7 @@ class ManagerPage(QWidget):
         column.addLayout(actions)
         column.addLayout(cards)
         column.addWidget(self.queue)
+        column.addWidget(self.server)
         column.addLayout(grid, 1)
         column.addWidget(self.message)
 
@@ -287,6 +295,16 @@ class ManagerPage(QWidget):
         column.addWidget(title)
         column.addWidget(table, 1)
         return box
+
+    def show_sync_status(self, status: SyncStatus) -> None:
+        """The strip's status, and what the server offers, in the manager's words."""
+        parts = [status.message]
+        if status.doubtful:
+            parts.append(f"{status.doubtful} uses wait for a manager to check the item on the server")
+        if self.api_flags:
+            parts.append("the server " + ", ".join(f"{'offers' if on else 'lacks'} {CAPABILITY_WORDS[name]}"
+                                                   for name, on in self.api_flags.items()))
+        self.server.setText(" · ".join(parts))
 
     def set_kiosk_locked(self, locked: bool) -> None:
         self.kiosk_button.setText("Leave kiosk mode" if locked else "Lock kiosk")

@@ -4,6 +4,8 @@ from __future__ import annotations
 from app import demo_data as demo
 from sqlalchemy import func, select
 
+from app.api.client import ProductsClient
+from app.api.settings import ApiSettings
 from app.cli.compose import build_kiosk, camera_source
 from app.config import FIRST_CAMERA, Settings
 from app.domain.verdict import VerdictKind
@@ -90,3 +92,30 @@ def test_a_station_can_switch_to_no_camera_and_back_without_a_restart(qtbot, rep
         assert kiosk.pipeline is None
     finally:
         kiosk.close()
+
+
+def test_undo_keeps_its_promise_online_because_the_upload_waits_out_the_undo_window(qtbot, tmp_path, replica):
+    with SimulatorServer(tmp_path / "sim.db", seed="demo") as sim:
+        settings = Settings.model_validate({"api": {"base_url": sim.url}, "camera": "none",
+                                            "product_ids": [p.id for p in demo.PRODUCTS]})
+        kiosk = build_kiosk(replica, settings, DEMO_WRITE_KEY, "none")
+        qtbot.addWidget(kiosk.window)
+        kiosk.window.show()
+        try:
+            qtbot.waitUntil(lambda: kiosk.window.sync.status().last_success_at is not None, timeout=15_000)
+            ticket = demo.item_uuid(demo.GA, 1)
+            with qtbot.waitSignal(kiosk.window.verdict_shown, timeout=5000) as shown:
+                kiosk.window.on_payload(ticket)
+            assert shown.args[0].accepted and kiosk.window.panel.undo_button.isVisible()
+            qtbot.wait(1500)  # the kiosk used to have sent the use by now, and Undo answered "too late"
+
+            kiosk.window.panel.undo_button.click()
+            qtbot.waitUntil(lambda: kiosk.window.panel.state == "undo", timeout=5000)
+
+            assert kiosk.window.panel.headline.text() == "UNDONE"
+            kiosk.engine.sync_now()
+            qtbot.wait(500)
+            with ProductsClient(ApiSettings(sim.url, DEMO_WRITE_KEY)) as client:
+                assert client.get_item(demo.GA.id, ticket).redemption_count == 0  # never reached the server
+        finally:
+            kiosk.close()

@@ -255,6 +255,25 @@ def test_undo_gives_the_use_back(qtbot, window, demo_replica):
     assert scan(qtbot, window, item_uuid(GA, 1)).kind is VerdictKind.ACCEPTED
 
 
+def test_the_undo_button_goes_away_when_the_use_is_about_to_be_sent(qtbot, make_window):
+    window = make_window(door_settings(verdict_seconds=5))
+    window.station.hold_for_undo_s = 1.0
+
+    scan(qtbot, window, item_uuid(GA, 1))
+    assert window.panel.undo_button.isVisible()
+
+    qtbot.waitUntil(lambda: not window.panel.undo_button.isVisible(), timeout=3000)
+    assert window.panel.state == "verdict"  # the verdict itself stays for its seconds
+
+
+def test_a_station_that_sends_at_once_offers_no_undo(qtbot, window):
+    window.station.hold_for_undo_s = 0.0
+
+    scan(qtbot, window, item_uuid(GA, 1))
+
+    assert not window.panel.undo_button.isVisible()
+
+
 def test_undo_is_offered_only_for_an_accepted_scan(qtbot, window):
     scan(qtbot, window, item_uuid(GA, 1))
     assert window.panel.undo_button.isVisible()
