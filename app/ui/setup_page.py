@@ -35,10 +35,12 @@ from PySide6.QtWidgets import (
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
+from app.api.settings import ApiSettings, Capability
 from app.config import FIRST_CAMERA, NO_CAMERA, Settings, save_settings
 from app.domain.rules import Preset
 from app.secrets import load_api_key, mask, store_api_key
 from app.services.reports import ProductCount, product_counts
+from app.sync.probe import ProbeReport, apply_probe, probe_api
 from app.ui.background import Background
 from app.ui.camera_preview import CameraPreview
 from app.ui.cameras import SYSFS_VIDEO, Camera, find_cameras
@@ -49,6 +51,29 @@ ID_EXAMPLE = "IDs look like 3f2b6c1e-8a4b-4c1e-9a57-0d3e5b7a2c10"
 NAME_MAX = 60
 VERDICT_SECONDS_CHOICES = (2.0, 3.0, 4.0, 5.0, 8.0, 10.0, 15.0, 30.0)
 ONE_COLUMN_BELOW_PX = 1100
+CAPABILITY_NAMES = {Capability.LIST_ITEMS: "list items", Capability.GET_ITEM: "read one item", Capability.SALES: "sales"}
+
+
+def yes_no(value: bool | None) -> str:
+    return "could not tell" if value is None else ("yes" if value else "no")
+
+
+def probe_text(report: ProbeReport) -> str:
+    """The connection test's answer, one fact a line, then what staff should know."""
+    lines = [f"Server reached: {yes_no(report.reachable)}", f"API key accepted: {yes_no(report.key_accepted if report.reachable else None)}",
+             f"May upload scans: {yes_no(report.write_allowed)}"]
+    if report.key_accepted:
+        lines.append("Optional endpoints: " + ", ".join(f"{CAPABILITY_NAMES[c]} {yes_no(offered)}"
+                                                        for c, offered in report.capabilities.items()))
+    return "\n".join(lines + report.messages)
+
+
+def capabilities_text(settings: Settings) -> str:
+    """What the station uses now, before any test."""
+    flags = {Capability.LIST_ITEMS: settings.api.list_items, Capability.GET_ITEM: settings.api.get_item,
+             Capability.SALES: settings.api.sales}
+    used = [CAPABILITY_NAMES[c] for c, on in flags.items() if on]
+    return f"Optional endpoints in use: {', '.join(used) or 'none'} — “Test connection” checks what the server offers"
 
 
 class KeyStore(Protocol):
@@ -165,6 +190,14 @@ class SetupPage(QWidget):
         self.add_id_field.returnPressed.connect(self._add_product_id)
         self.add_id_button = QPushButton("Add")
         self.add_id_button.clicked.connect(self._add_product_id)
+        self.test_button = QPushButton("Test connection")
+        self.test_button.clicked.connect(self.test_connection)
+        self.probe_result = QLabel()
+        self.probe_result.setObjectName("hintText")
+        self.probe_result.setWordWrap(True)
+        self.probe_result.setTextFormat(Qt.TextFormat.PlainText)
+        self._network = Background(self)  # the connection test: seconds of network, never in the scans' way
+        self._probed: tuple[str, ProbeReport] | None = None  # (address, report) of the last test
 
         self.errors = {name: _error_label() for name in ("name", "camera", "url", "key", "event", "download")}
         self.message = _error_label()
@@ -208,7 +241,8 @@ class SetupPage(QWidget):
         add_row.addWidget(self.add_id_button)
         api_form.addRow(add_row)
         api_form.addRow("", self.errors["download"])
-        self.api_form = api_form
+        api_form.addRow(self.test_button)
+        api_form.addRow(self.probe_result)
 
         self.save_button = QPushButton("Save and apply")
         self.save_button.setObjectName("primaryButton")
@@ -266,6 +300,8 @@ class SetupPage(QWidget):
         self._show_stored_key()
         self.event_field.setText(settings.event_id)
         self.add_id_field.clear()
+        self._probed = None
+        self.probe_result.setText(capabilities_text(settings) if settings.api.base_url else "")
         self._show_errors({})
         self.message.hide()
         self._show_products([])
@@ -328,6 +364,42 @@ class SetupPage(QWidget):
         if product_id not in _checklist_ids(self.download_list):
             _add_check(self.download_list, product_id, _unnamed(product_id), checked=True)
 
+    # ---- the connection test ----
+
+    def test_connection(self) -> None:
+        """Asks the server (off the UI thread) whether it answers, takes the key, lets it write, which
+        optional endpoints it has, and what the listed products are called."""
+        url, key = self.url_field.text().strip(), self.key_field.text().strip() or self._keys.load()
+        if not url or not key:
+            self.probe_result.setText("Type the server's address and its API key first")
+            return
+        try:
+            api = ApiSettings(url, key)
+        except ValueError as exc:
+            self.probe_result.setText(f"This address cannot be used: {exc}")
+            return
+        product_ids = _checklist_ids(self.download_list)
+        self.test_button.setEnabled(False)
+        self.probe_result.setText("Testing the connection…")
+        self._network.submit(lambda: probe_api(api, product_ids), lambda report: self._show_probe(url, report),
+                             self._probe_failed)
+
+    def _show_probe(self, url: str, report: ProbeReport) -> None:
+        self.test_button.setEnabled(True)
+        self._probed = (url, report)
+        self.probe_result.setText(probe_text(report))
+        named = set(report.known_products)
+        for row in range(self.download_list.count()):
+            item = self.download_list.item(row)
+            product_id = item.data(Qt.ItemDataRole.UserRole)
+            if product_id in report.products:  # the server's name, or the ID with what went wrong
+                item.setText(report.products[product_id] if product_id in named
+                             else f"{product_id}  {report.products[product_id]}")
+
+    def _probe_failed(self, error: str) -> None:
+        self.test_button.setEnabled(True)
+        self.probe_result.setText(f"The test could not run: {error}")
+
     # ---- checking and keeping ----
 
     def _preset(self) -> Preset:
@@ -378,6 +450,9 @@ class SetupPage(QWidget):
         current["station"].update(name=name, preset=self._preset().value,
                                   product_ids=_checked_ids(self.products_list))
         current["api"]["base_url"] = url
+        if self._probed is not None and self._probed[0] == url:  # what the server was found to offer
+            current["api"].update(apply_probe({k: current["api"][k] for k in ("list_items", "get_item", "sales")},
+                                              self._probed[1]))
         current.update(
             event_id=event_id,
             product_ids=_checked_ids(self.download_list),

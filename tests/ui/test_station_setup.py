@@ -12,6 +12,8 @@ from app.config import NO_CAMERA, load_settings
 from app.demo_data import DRINKS, GA, VIP, item_uuid
 from app.domain.verdict import VerdictKind
 from app.secrets import load_api_key, mask, store_api_key
+from app.simulator.demo_data import DEMO_READ_KEY, DEMO_WRITE_KEY
+from app.simulator.server import SimulatorServer
 from app.ui.setup_page import OTHER_CAMERA
 
 SECRET_KEY = "sk_live_7fQm2b9XoPz4T1cVw8Ld"
@@ -252,3 +254,54 @@ def test_cancel_goes_back_to_the_manager_view_and_changes_nothing(setup_window):
 
     assert setup_window.settings == before
     assert setup_window.pages.currentWidget() is setup_window.manager_page
+
+
+UNKNOWN_PRODUCT = "00000000-0000-4000-8000-0000000000aa"
+
+
+@pytest.fixture
+def simulator(tmp_path):  # type: ignore[no-untyped-def]
+    with SimulatorServer(tmp_path / "sim.db", seed="demo") as sim:
+        yield sim
+
+
+def test_the_connection_test_names_the_products_and_keeps_what_the_server_offers(qtbot, setup_window, simulator):
+    page = setup_window.setup_page
+    page.url_field.setText(simulator.url)
+    page.key_field.setText(DEMO_WRITE_KEY)
+    page.add_id_field.setText(UNKNOWN_PRODUCT)
+    page.add_id_button.click()
+
+    page.test_button.click()
+    qtbot.waitUntil(lambda: page.test_button.isEnabled() and page.probe_result.text().startswith("Server reached"),
+                    timeout=15_000)
+
+    lines = page.probe_result.text().splitlines()
+    assert lines[:3] == ["Server reached: yes", "API key accepted: yes", "May upload scans: yes"]
+    assert lines[3] == "Optional endpoints: list items yes, read one item yes, sales yes"
+    names = {page.download_list.item(r).data(Qt.ItemDataRole.UserRole): page.download_list.item(r).text()
+             for r in range(page.download_list.count())}
+    assert names[GA.id] == GA.name
+    assert names[UNKNOWN_PRODUCT] == f"{UNKNOWN_PRODUCT}  (not found on the server)"
+    assert page.apply() is True
+    assert setup_window.settings.api.sales is True  # off by default; the server was found to offer it
+    assert DEMO_WRITE_KEY not in " ".join(widget_texts(setup_window))
+
+
+def test_the_connection_test_says_when_a_key_may_only_read(qtbot, setup_window, simulator):
+    page = setup_window.setup_page
+    page.url_field.setText(simulator.url)
+    page.key_field.setText(DEMO_READ_KEY)
+
+    page.test_button.click()
+    qtbot.waitUntil(lambda: page.test_button.isEnabled() and "May upload scans" in page.probe_result.text(),
+                    timeout=15_000)
+
+    assert "May upload scans: no" in page.probe_result.text()
+    assert "read but not write" in page.probe_result.text()
+
+
+def test_the_connection_test_needs_an_address_and_a_key_first(setup_window):
+    page = setup_window.setup_page
+    page.test_button.click()
+    assert page.probe_result.text() == "Type the server's address and its API key first"
