@@ -72,11 +72,11 @@ _HEADLINE: dict[VerdictKind, str] = {
 
 # What staff do next, for the verdicts whose action does not depend on the item.
 _ACTION: dict[VerdictKind, str] = {
-    VerdictKind.NOT_FOUND: "Do not let in — this code is not on the guest list. Send them to the box office.",
-    VerdictKind.PRODUCT_INACTIVE: "Do not let in — the organiser has closed this ticket type. Send them to the box office.",
-    VerdictKind.INVALID_CODE: "This QR code is not a ticket or voucher. Ask the guest to open their ticket and show its QR code.",
-    VerdictKind.UNKNOWN_OFFLINE: "Do not let in yet — this station is offline and does not know this ticket. Ask a manager.",
-    VerdictKind.ERROR: "The check did not finish — scan the code again. If it fails again, call a manager.",
+    VerdictKind.NOT_FOUND: "Do not let in — not on the guest list. Send them to the box office.",
+    VerdictKind.PRODUCT_INACTIVE: "Do not let in — this ticket type is closed. Send them to the box office.",
+    VerdictKind.INVALID_CODE: "Not a ticket or voucher. Ask them to show their ticket's QR code.",
+    VerdictKind.UNKNOWN_OFFLINE: "Do not let in yet — offline, and not on this station's list. Ask a manager.",
+    VerdictKind.ERROR: "Scan the code again. If it fails again, call a manager.",
 }
 
 UNDONE_HEADLINE = "UNDONE"
@@ -159,8 +159,8 @@ def _already_used(verdict: Verdict, preset: Preset) -> str:
 
 def _elsewhere(verdict: Verdict, preset: Preset) -> str:
     if _is_voucher(verdict) and preset is not Preset.BAR:
-        return "A drink voucher — it is valid at the bar, not here. Send them to the bar."
+        return "A drink voucher — send them to the bar."
     if verdict.product_type in Preset.DOOR.product_types and preset is Preset.BAR:
-        return "An entry ticket — it is valid at the door, not here. Send them to the door."
+        return "An entry ticket — send them to the door."
     product = verdict.product_name or "This ticket"
-    return f"{product} is not valid at {verdict.station or 'this station'}. Send them to the entrance for {product}."
+    return f"{product} is not valid at {verdict.station or 'this station'} — send them to its entrance."

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
@@ -48,6 +48,18 @@ log = logging.getLogger(__name__)
 
 SYNC_POLL_MS = 1000
 BASE_FONT_PT = 13
+
+
+class PagesWithOverlay(QStackedWidget):
+    """The window's pages, and over them the overlay a scan shows its verdict in (always their size)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.overlay = VerdictOverlay(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.overlay.setGeometry(self.rect())
 
 
 class MainWindow(QMainWindow):
@@ -87,11 +99,10 @@ class MainWindow(QMainWindow):
         self.pin_page = PinPage()
         self.manager_page = ManagerPage(engine, self._reader)
         self.setup_page = SetupPage(engine, self._reader, key_store or SecretsKeyStore(), settings_file)
-        self.pages = QStackedWidget()
+        self.pages = PagesWithOverlay()
         for page in (self.panel, self.search_page, self.pin_page, self.manager_page, self.setup_page):
             self.pages.addWidget(page)
-        self.overlay = VerdictOverlay(self.pages)  # a scan's verdict over the other pages
-        self.pages.installEventFilter(self)  # keeps the overlay the size of the pages
+        self.overlay = self.pages.overlay
 
         self.search_button = QPushButton("Search")
         self.manager_button = QPushButton("Manager")
@@ -194,7 +205,6 @@ class MainWindow(QMainWindow):
         shown.show_verdict(verdict, self.station.rules.preset, self.settings.hide_names,
                            self.settings.verdict_seconds, self._undo_seconds_left(verdict))
         if shown is self.overlay:
-            self.overlay.setGeometry(self.pages.rect())
             self.overlay.show()
             self.overlay.raise_()
         self.sounds.play(look(verdict.kind).sound)
@@ -341,11 +351,6 @@ class MainWindow(QMainWindow):
             self.showNormal()
         else:
             self.lock_kiosk()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.pages and event.type() == QEvent.Type.Resize:
-            self.overlay.setGeometry(self.pages.rect())
-        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape:

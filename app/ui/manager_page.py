@@ -4,12 +4,10 @@ kiosk mode. Every number says its scope: all doors (per item, as this replica la
 server) or the scans recorded here."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -46,11 +45,10 @@ from app.services.reports import (
 )
 from app.sync.status import SyncStatus
 from app.ui.background import Background
-from app.ui.theme import CHROME_MUTED, CHROME_SURFACE, CHROME_TEXT
+from app.ui.entries_chart import EntriesChart
 
 BUCKET_S = 300  # entries per 5 minutes
 ADMISSION_TYPES = ("admission", "presale")  # one checked-in item of these is one person inside
-ENTRY_BAR_COLOUR = "#56B4E9"  # Okabe-Ito sky blue: a count, not a verdict
 SCAN_LOG_ROWS = 100
 # What one item and one use of it are called, by product type.
 ITEM_NOUNS = {"perks": ("voucher", "vouchers")}
@@ -160,44 +158,6 @@ class Card(QFrame):
         column.addWidget(self.caption)
 
 
-class EntriesChart(pg.PlotWidget):
-    """Accepted scans per 5 minutes, as bars over the clock time; whole numbers on the count axis."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background=CHROME_SURFACE, axisItems={"bottom": pg.DateAxisItem()})
-        self.setMenuEnabled(False)
-        self.setMouseEnabled(False, False)
-        self.hideButtons()
-        self.setMinimumHeight(160)
-        for name in ("left", "bottom"):
-            axis = self.getAxis(name)
-            axis.setPen(pg.mkPen(CHROME_MUTED))
-            axis.setTextPen(pg.mkPen(CHROME_TEXT))
-        self.bars: pg.BarGraphItem | None = None
-        self.title = ""
-
-    def show_entries(self, entries: list[tuple[float, int]], scope: str) -> None:
-        if self.bars is not None:
-            self.removeItem(self.bars)
-            self.bars = None
-        self.title = f"Entries per 5 minutes, {scope}" + ("" if entries else " — none yet")
-        self.setTitle(self.title, color=CHROME_TEXT, size="12pt")
-        if not entries:
-            return
-        self.bars = pg.BarGraphItem(
-            x=[start + BUCKET_S / 2 for start, _ in entries],
-            height=[count for _, count in entries],
-            width=BUCKET_S * 0.85,
-            brush=ENTRY_BAR_COLOUR,
-            pen=pg.mkPen(None),
-        )
-        self.addItem(self.bars)
-        top = max(count for _, count in entries)
-        step = max(1, math.ceil(top / 5))  # people come in whole numbers: no tick at 0.5
-        self.getAxis("left").setTickSpacing(step, step)
-        self.setYRange(0, top * 1.15, padding=0)
-
-
 class ManagerPage(QWidget):
     back_requested = Signal()
     setup_requested = Signal()
@@ -217,7 +177,7 @@ class ManagerPage(QWidget):
         title = QLabel("Manager")
         title.setObjectName("pageTitle")
         self.people_card = Card("people in — tickets checked in at all doors, as last synced")
-        self.entries_card = Card("entries scanned here")
+        self.entries_card = Card("accepted scans here")
         self.waiting_card = Card("scans here waiting to sync")
         self.conflict_card = Card("accepted here, refused by the server")
         self.queue = QLabel()
@@ -232,11 +192,11 @@ class ManagerPage(QWidget):
         self.message.setObjectName("hintText")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.products = _table(("Product (all doors)", "Issued", "Used", "Used up", "Left"))
+        self.products = _table(("Product", "Issued", "Used", "Used up", "Left"))
         self.stations = _table(("Station (scans here)", "Accepted", "Refused"))
         self.conflicts = _table(("Ticket", "Holder", "Accepted here", "Used first", "Server's answer"), stretch_column=4)
         self.scan_log = _table(("Time", "Station", "Verdict", "Ticket", "Holder", ""), stretch_column=3)
-        self.chart = EntriesChart()
+        self.chart = EntriesChart(BUCKET_S)
         self.conflicts_title = _section_title("Conflicts")
         self.tabs = QTabWidget()
         self.tabs.addTab(self.scan_log, "Scan log")
@@ -257,35 +217,46 @@ class ManagerPage(QWidget):
         back.setObjectName("primaryButton")
         back.clicked.connect(self.back_requested.emit)
         for button in (self.refresh_button, self.sync_button, self.export_button):
-            button.clicked.connect(self.activity.emit)
+            button.clicked.connect(lambda: self.activity.emit())
         self.set_kiosk_locked(False)
 
+        heading = QHBoxLayout()  # two rows, so that every button shows on a 1024-pixel screen
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(back)
         actions = QHBoxLayout()
-        actions.addWidget(title)
-        actions.addStretch(1)
-        for button in (self.refresh_button, self.sync_button, self.export_button, self.setup_button,
-                       self.kiosk_button, back):
+        for button in (self.refresh_button, self.sync_button, self.export_button, self.setup_button, self.kiosk_button):
             actions.addWidget(button)
+        actions.addStretch(1)
         cards = QHBoxLayout()
         for card in (self.people_card, self.entries_card, self.waiting_card, self.conflict_card):
             cards.addWidget(card, 1)
         grid = QGridLayout()
         grid.setVerticalSpacing(6)
-        grid.addWidget(self.products, 0, 0)
+        grid.addWidget(self._with_title(_section_title("Products — all doors, as last synced"), self.products), 0, 0)
         grid.addWidget(self.chart, 0, 1)
         grid.addWidget(self.tabs, 1, 0, 1, 2)
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 4)
         grid.setRowStretch(0, 2)
         grid.setRowStretch(1, 3)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(20, 12, 20, 12)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(actions)
         column.addLayout(cards)
         column.addWidget(self.queue)
         column.addWidget(self.server)
         column.addLayout(grid, 1)
-        column.addWidget(self.message)
+        scroll = QScrollArea()  # on a small screen the page scrolls rather than holding the window open
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(20, 8, 20, 8)
+        page.addLayout(heading)
+        page.addWidget(scroll, 1)
+        page.addWidget(self.message)
 
     @staticmethod
     def _with_title(title: QLabel, table: QTableWidget) -> QWidget:
@@ -323,7 +294,7 @@ class ManagerPage(QWidget):
         stations = [s.station for s in report.stations]
         here = ", ".join(stations) if stations else "this station"
         self.entries_card.value.setText(str(sum(s.accepted for s in report.stations)))
-        self.entries_card.caption.setText(f"accepted scans at {here} (undone ones not counted)")
+        self.entries_card.caption.setText(f"accepted scans here: {here} (undone ones not counted)")
         self.waiting_card.value.setText(str(report.queue.waiting))
         self.conflict_card.value.setText(str(len(report.conflicts)))
         self.conflicts_title.setText(conflicts_title(report))
@@ -333,14 +304,14 @@ class ManagerPage(QWidget):
         _fill(self.stations, [(s.station, s.accepted, s.refused) for s in report.stations])
         _fill(self.conflicts, [conflict_cells(c, self.hide_names) for c in report.conflicts])
         self._show_scan_log(report.scans)
-        self.chart.show_entries(report.entries, f"scanned at {here}")
+        self.chart.show_entries(report.entries, "Accepted scans here, per 5 minutes"
+                                + ("" if report.entries else " — none yet"))
 
     @staticmethod
-    def _product_cells(p: ProductCount) -> tuple[str, str, str, str, str]:
+    def _product_cells(p: ProductCount) -> tuple[str, int, str, int, str]:
         items = ITEM_NOUNS.get(p.type, DEFAULT_ITEM_NOUNS)
         uses = USE_NOUNS.get(p.type, DEFAULT_USE_NOUNS)
-        return (p.name, counted(p.issued, items), counted(p.checked_in, items), counted(p.fully_used, items),
-                counted(p.uses_left, uses))
+        return (p.name, p.issued, counted(p.checked_in, items), p.fully_used, counted(p.uses_left, uses))
 
     def _show_scan_log(self, rows: list[ScanRow]) -> None:
         _fill(self.scan_log, [

@@ -10,7 +10,17 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QMouseEvent, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from app.domain.presentation import (
@@ -32,6 +42,11 @@ from app.ui.verdict_icon import TONE_SYMBOL, Symbol, VerdictIcon
 
 HEADLINE_MAX_PT = 112.0
 HEADLINE_MIN_PT = 48.0  # never smaller: the headline must read from across the room
+# The other lines at full size (a 1280×800 window); smaller windows scale them down, never below TEXT_MIN_PT.
+TEXT_PT = {"product": 48.0, "holder": 42.0, "detail": 38.0}
+TEXT_MIN_PT = 18.0
+FULL_SIZE = (1180, 740)  # the panel at which everything shows at full size
+ICON_PX = 150
 READY_PROMPT = {Preset.DOOR: "Ready — show your ticket", Preset.BAR: "Ready — show your voucher",
                 Preset.ANY: "Ready — show your code"}
 READY_HINT = "Hold the QR code up to the camera"
@@ -43,6 +58,7 @@ NEUTRAL_LOOK = Look(NEUTRAL_PANEL, CHROME_TEXT, "")  # ready, and an undo that d
 STRIPE_PX = 18  # the striped border of the stop verdicts
 ITEM_NOUN = {"perks": "Voucher"}  # what staff call an item of this product type; otherwise a ticket
 TICK_MS = 50
+TEXT_SPACING = 14
 # The camera preview: large while waiting (people aim their phone by it), smaller beside a verdict.
 PREVIEW_READY_SIZE = (640, 360)
 PREVIEW_VERDICT_SIZE = (440, 248)
@@ -106,17 +122,20 @@ class VerdictPanel(QFrame):
         self._striped = False
         self._undo_s = 0.0
 
-        self.icon = VerdictIcon(150)
+        self.icon = VerdictIcon(ICON_PX)
         self.headline = _label("headline", HEADLINE_MAX_PT, bold=True, wrap=False)
         # The headline is sized to fit its width (see _fit_headline), so it must not push the window wider.
         self.headline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.product = _label("product", 48, bold=True)
-        self.holder = _label("holder", 42)
-        self.detail = _label("detail", 38)
+        self.product = _label("product", TEXT_PT["product"], bold=True)
+        self.holder = _label("holder", TEXT_PT["holder"])
+        self.detail = _label("detail", TEXT_PT["detail"])
+        for label in (self.product, self.holder, self.detail):
+            # Sized by _fit_texts to the room there is, so they must not hold the window open wider or taller.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.footer = _label("footer", 16)
         self.undo_button = QPushButton("Undo")
         self.undo_button.setObjectName("undoButton")
-        self.undo_button.setMinimumSize(180, 64)
+        self.undo_button.setMinimumSize(160, 56)
         self.undo_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.undo_button.clicked.connect(self._on_undo_clicked)
         self.countdown = CountdownBar()
@@ -124,14 +143,16 @@ class VerdictPanel(QFrame):
         policy.setRetainSizeWhenHidden(True)  # the ready state hides it without moving anything
         self.countdown.setSizePolicy(policy)
 
+        self._preview_size = PREVIEW_READY_SIZE
         grid = QGridLayout(self)
+        self._grid = grid
         grid.setContentsMargins(40, 28, 40, 24)
         grid.setHorizontalSpacing(32)
         grid.setVerticalSpacing(10)
         grid.addWidget(self.icon, 0, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.headline, 0, 1, 1, 2, Qt.AlignmentFlag.AlignVCenter)
         texts = QGridLayout()
-        texts.setVerticalSpacing(14)
+        texts.setVerticalSpacing(TEXT_SPACING)
         for row, label in enumerate((self.product, self.holder, self.detail)):
             texts.addWidget(label, row, 0)
         texts.setRowStretch(3, 1)
@@ -221,8 +242,8 @@ class VerdictPanel(QFrame):
     # ---- internals ----
 
     def _size_preview(self, size: tuple[int, int]) -> None:
-        if self.preview is not None:
-            self.preview.setFixedSize(*size)
+        self._preview_size = size
+        self._fit()
 
     def _paint(self, shown: Look, symbol: Symbol) -> None:
         background, foreground = shown.background, shown.foreground
@@ -241,12 +262,16 @@ class VerdictPanel(QFrame):
         super().paintEvent(event)
         if not self._striped:
             return
-        # Diagonal stripes around the edge: the stop signals carry a pattern, not only a colour.
+        # Bold diagonal stripes around the edge, like a barrier tape: the stop signals carry a pattern.
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(QPen(QBrush(QColor(self.foreground), Qt.BrushStyle.BDiagPattern), STRIPE_PX * 2))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawRect(self.rect())
+        band = QPainterPath()
+        band.addRect(QRectF(self.rect()))
+        band.addRect(QRectF(self.rect().adjusted(STRIPE_PX, STRIPE_PX, -STRIPE_PX, -STRIPE_PX)))  # odd-even: a frame
+        p.setClipPath(band)
+        p.setPen(QPen(QColor(self.foreground), STRIPE_PX / 2))
+        for x in range(-self.height(), self.width(), STRIPE_PX * 2):
+            p.drawLine(x, self.height(), x + self.height(), 0)
 
     def _set_texts(self, head: str, product: str, holder: str, detail_line: str, footer: str) -> None:
         self.headline.setText(head)
@@ -256,7 +281,7 @@ class VerdictPanel(QFrame):
             label.setVisible(bool(text))
         self._footer_base = footer
         self.footer.setText(footer)
-        self._fit_headline()
+        self._fit()
 
     def _fit_headline(self) -> None:
         """The largest size from HEADLINE_MAX_PT down to HEADLINE_MIN_PT at which the headline fits."""
@@ -271,9 +296,49 @@ class VerdictPanel(QFrame):
         font.setPointSizeF(max(size, HEADLINE_MIN_PT))
         self.headline.setFont(font)
 
+    def _scale(self) -> float:
+        """How much of the full size fits this panel (a 1024×600 window: about 0.7)."""
+        return max(0.5, min(1.0, self.width() / FULL_SIZE[0], self.height() / FULL_SIZE[1]))
+
+    def _fit(self) -> None:
+        scale = self._scale()
+        self.icon.setFixedSize(int(ICON_PX * scale), int(ICON_PX * scale))
+        if self.preview is not None:
+            # Beside a verdict on a small screen the words matter more than the picture: it shrinks faster.
+            picture = scale if self._preview_size == PREVIEW_READY_SIZE else scale * scale
+            self.preview.setFixedSize(int(self._preview_size[0] * picture), int(self._preview_size[1] * picture))
+        self._fit_headline()
+        self._fit_texts(scale)
+
+    def _fit_texts(self, scale: float) -> None:
+        """Product, holder and detail at their size times `scale`, smaller still while they would not fit
+        the room the rest of the panel leaves (a long instruction in a small window). Each label then gets
+        exactly the height its wrapped text needs, so the panel never grows past its window."""
+        labels = [(label, TEXT_PT[label.objectName()]) for label in (self.product, self.holder, self.detail)]
+        margins = self._grid.contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        if self.preview is not None:
+            width -= self.preview.width() + self._grid.horizontalSpacing()
+        width = max(1, width)
+        for label, _ in labels:
+            label.setMinimumHeight(0)
+        self._grid.invalidate()
+        room = self.height() - self.minimumSizeHint().height()  # what the headline, footer and spacing leave
+        while True:
+            for label, full_pt in labels:
+                font = QFont(label.font())
+                font.setPointSizeF(max(TEXT_MIN_PT, full_pt * scale))
+                label.setFont(font)
+            needed = sum(label.heightForWidth(width) for label, _ in labels if label.text())
+            if needed <= room or scale * TEXT_PT["detail"] <= TEXT_MIN_PT:
+                break
+            scale *= 0.92
+        for label, _ in labels:
+            label.setMinimumHeight(label.heightForWidth(width) if label.text() else 0)
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self._fit_headline()
+        self._fit()
 
     def _start_countdown(self, seconds: float) -> None:
         self.countdown.show()
