@@ -76,5 +76,5 @@ class EntriesChart(QWidget):
         p.setPen(QColor(CHROME_TEXT))
         for slot in range(0, slots, label_every):
             at = datetime.fromtimestamp(first + slot * self.bucket_s).strftime("%H:%M")
-            p.drawText(QRectF(plot.left() + slot * width - 30, plot.bottom() + 4, 60 + width, line),
-                       Qt.AlignmentFlag.AlignLeft, at)
+            x = max(0.0, plot.left() + slot * width + width / 2 - metrics.horizontalAdvance(at) / 2)
+            p.drawText(QRectF(x, plot.bottom() + 4, metrics.horizontalAdvance(at) + 4, line), Qt.AlignmentFlag.AlignLeft, at)

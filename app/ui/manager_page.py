@@ -196,6 +196,9 @@ class ManagerPage(QWidget):
         self.stations = _table(("Station (scans here)", "Accepted", "Refused"))
         self.conflicts = _table(("Ticket", "Holder", "Accepted here", "Used first", "Server's answer"), stretch_column=4)
         self.scan_log = _table(("Time", "Station", "Verdict", "Ticket", "Holder", ""), stretch_column=3)
+        self.scan_log.verticalHeader().setDefaultSectionSize(40)  # room for the Undo buttons
+        self.scan_log.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Fixed)
+        self.scan_log.setColumnWidth(5, 110)
         self.chart = EntriesChart(BUCKET_S)
         self.conflicts_title = _section_title("Conflicts")
         self.tabs = QTabWidget()

@@ -49,12 +49,14 @@ Inspect = Callable[[str, MainWindow], None]
 
 @dataclass
 class StagedSync:
-    """A SyncControl that reports whatever status it is given (the screenshots' only stand-in)."""
+    """A SyncControl that reports the connection state it is given (the screenshots' only stand-in), with
+    the replica's real count of what waits, so the strip and the manager view agree as they do live."""
 
+    engine: Engine
     shown: SyncStatus
 
     def status(self) -> SyncStatus:
-        return self.shown
+        return replace(self.shown, waiting=sync_queue(self.engine).waiting)
 
     def set_override(self, override: Override) -> None:
         self.shown = replace(self.shown, override=override)
@@ -110,10 +112,10 @@ def _settle(window: MainWindow, timeout_s: float = 10.0) -> None:
         app.processEvents()
 
 
-def _status(connectivity: Connectivity, waiting: int, message: str, synced_ago_s: float | None,
+def _status(connectivity: Connectivity, message: str, synced_ago_s: float | None,
             override: Override = Override.AUTO) -> SyncStatus:
     last = None if synced_ago_s is None else time.time() - synced_ago_s
-    return SyncStatus(connectivity, override, waiting, 0, last, message)
+    return SyncStatus(connectivity, override, 0, 0, last, message)
 
 
 def _station_settings(name: str, preset: str, pin_hash: str = "") -> Settings:
@@ -182,9 +184,7 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
     door = _station_settings("Door 1", "door", pin_hash)
     station = Station(engine, door.station.rules(), clock=clock, hold_for_undo_s=UNDO_HOLD_S)
     _evening_history(station, clock)
-    waiting = sync_queue(engine).waiting  # the strip shows what the replica really holds, as the manager view does
-    online = _status(Connectivity.ONLINE, 0, "Online — every scan is synced", 95)
-    sync = StagedSync(online)
+    sync = StagedSync(engine, _status(Connectivity.ONLINE, "Online — sending the scans", 5))
     window = MainWindow(engine, door, station, sync, settings_file=tmp / "settings.json",
                         key_store=MemoryKeyStore(api_key))
     window.resize(*size)
@@ -205,9 +205,10 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
 
     # The status strip over the ready screen, in each sync state.
     shot("strip-online")
-    sync.shown = _status(Connectivity.OFFLINE, waiting, "Offline — scans are saved here and will sync", 14 * 60)
+    offline = _status(Connectivity.OFFLINE, "Offline — scans are saved here and will sync", 14 * 60)
+    sync.shown = offline
     shot("strip-offline")
-    sync.shown = _status(Connectivity.PAUSED, waiting, "Paused — the server refused the API key; fix it in Station setup", 3600)
+    sync.shown = _status(Connectivity.PAUSED, "Paused — the server refused the API key; fix it in Station setup", 3600)
     window.on_camera_state(SourceState.RECONNECTING.value)
     shot("strip-paused")
     sync.shown = LocalOnlySync(engine).status()
@@ -215,18 +216,12 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
     shot("strip-not-configured")
     window.on_camera_state(SourceState.LIVE.value)
     window.show_frame(frame)
-
-    def offline() -> SyncStatus:
-        return _status(Connectivity.OFFLINE, sync_queue(engine).waiting, "Offline — scans are saved here and will sync",
-                       14 * 60)
-
-    sync.shown = offline()
+    sync.shown = offline
 
     def verdict_shot(name: str, settings: Settings, payload: str | Verdict) -> Verdict:
         window.apply_settings(settings)
         clock.set(21, 5, 12)
         verdict = payload if isinstance(payload, Verdict) else station.redeem(payload)
-        sync.shown = offline()
         window.show_verdict(verdict)
         shot(name)
         return verdict
