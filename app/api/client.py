@@ -124,14 +124,16 @@ class ProductsClient:
                    updated_since: int | None = None) -> ItemPage:
         """[assume] One page of a product's items, ordered by `item_id`; `page` starts at 1.
 
-        `updated_since` (Unix seconds, inclusive) keeps only items changed since then.
+        `updated_since` (Unix seconds, inclusive) keeps only items changed since then. The server may
+        answer fewer items than `limit` asks, and records the kiosk cannot use are left out of the
+        page's `items` and listed in its `skipped`.
         """
         pid = _uuid(product_id, "product id")
         params: dict[str, str | int] = {"page": page, "limit": limit}
         if updated_since is not None:
             params["updated_since"] = updated_since
         return self._optional(Call("GET", f"/v1/products/{pid}/items", Capability.LIST_ITEMS.endpoint, write=False,
-                                   params=params, capability=Capability.LIST_ITEMS), ItemPage.model_validate_json)
+                                   params=params, capability=Capability.LIST_ITEMS), ItemPage.from_json)
 
     def get_item(self, product_id: UUID | str, item_id: UUID | str) -> ProductItem:
         """[assume] Read one item back, e.g. to settle a redemption whose outcome is unknown."""

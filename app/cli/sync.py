@@ -11,9 +11,11 @@ from app.config import load_settings_or_explain, save_settings
 from app.secrets import load_api_key
 from app.services.reports import conflicts
 from app.store.db import open_replica, read_transaction
+from app.store.replica import some_item_of
 from app.sync.engine import SyncReport
 from app.sync.probe import apply_probe, probe_api
 from app.sync.service import NotConfigured, api_settings, build_online_sync
+from app.sync.status import Connectivity
 
 
 class Exit(enum.IntEnum):
@@ -48,9 +50,6 @@ def _sync(args: argparse.Namespace) -> int:
         settings.product_ids = args.product
     if args.probe:
         return _probe(settings, args)
-    if not settings.product_ids:
-        print("No product configured: give --product ID (or choose products in station setup).", file=sys.stderr)
-        return Exit.NOT_CONFIGURED
     try:
         replica = open_replica(args.db)
         sync = build_online_sync(replica, settings, load_api_key())
@@ -82,12 +81,17 @@ def _sync(args: argparse.Namespace) -> int:
         print(f"  {error}")
     status = engine.status()
     print(status.message)
-    return _exit_status(report, status.connectivity.value == "paused", status.waiting)
+    if not settings.product_ids:
+        print("No product configured, so nothing was downloaded: give --product ID (or choose products in "
+              "station setup).", file=sys.stderr)
+    return _exit_status(report, status.connectivity is Connectivity.PAUSED, status.waiting, bool(settings.product_ids))
 
 
-def _exit_status(report: SyncReport, paused: bool, waiting: int) -> Exit:
+def _exit_status(report: SyncReport, paused: bool, waiting: int, has_products: bool) -> Exit:
     if paused:
         return Exit.PAUSED
+    if not has_products:
+        return Exit.NOT_CONFIGURED
     if report.unknown_products:
         return Exit.UNKNOWN_PRODUCT
     if report.rejected or report.doubtful:
@@ -126,13 +130,10 @@ def _probe(settings, args: argparse.Namespace) -> int:  # type: ignore[no-untype
 
 
 def _some_item(db: str | None, product_ids: list[str]) -> str | None:
-    """An item of the first configured product the replica knows, to test reading single items with."""
-    from sqlalchemy import select
-
-    from app.store.replica import items
-
+    """An item the replica knows, to test reading single items with."""
     with read_transaction(open_replica(db)) as conn:
-        return conn.execute(select(items.c.id).where(items.c.product_id.in_(product_ids)).limit(1)).scalar()
+        known = some_item_of(conn, product_ids)
+    return None if known is None else known[1]
 
 
 def _yes_no(value: bool | None) -> str:

@@ -14,12 +14,13 @@ It follows ../shared/reference/products-api.md and the seed documents. Where the
 5. Issue: any broken rule fails the whole batch (unknown users or emails, stock, `max_items`,
    `max_per_account`); users and emails together are at most 550 per request (seed 003: "up to 550 users
    per request"); items are created in request order, users first; a user listed twice gets two items.
-   `stock` is what is left and goes down as items are issued; `max_per_account` counts every item a user
-   holds of the product, redeemed or not. Rule order: inactive, unknown recipients, stock, max_items,
-   max_per_account.
+   `stock` is the total that may ever be issued (it does not go down); `max_per_account` counts every item
+   a user holds of the product, redeemed or not. Rule order: inactive, unknown recipients,
+   min_rep_balance, stock, max_items, max_per_account.
 6. `active` gates issuing only (seed 003: "whether items can currently be issued"): an item of an inactive
    product can still be redeemed; the kiosk applies its own station rule.
-7. `min_rep_balance` is stored and returned but not enforced: the simulator keeps no reputation.
+7. The simulator keeps no reputation: every user's balance is 0, so a product with `min_rep_balance` > 0
+   refuses every recipient (422).
 8. `POST /v1/users/create` takes the documented bare array of users, or `{"users": [...]}`; 1..1000 users;
    it answers 201 `{"message", "users": [User...]}` (the documented answer has only the message). An
    email or reference id already taken fails the whole batch with 422. Users are activated at once.
@@ -29,16 +30,19 @@ It follows ../shared/reference/products-api.md and the seed documents. Where the
 11. `GET /v1/version` (any valid key) answers `{"version": "..."}`.
 12. Transfer answers 200 `{product_item, previous_owner, new_owner, transferred_at}` (the vendor's
     transfer page); its checks run in the order of seed 003's list, after "not transferable".
-13. Unknown routes get the framework's plain 404/405, not the API's `{"message"}` shape: that is how the
-    client tells a missing endpoint from a missing resource.
+13. Unknown routes get the framework's plain 404/405, not the API's `{"message"}` shape. (The fault
+    `missing_optional_routes` plays a server that answers the assumed routes 404 `{"message": "Cannot GET
+    <path>"}`, the common JSON shape, which a client cannot tell from a missing resource.)
 14. Check order: key (401/403), malformed input (400), unknown resource (404), business rule (422).
     Bodies over 2 MB and invalid JSON are 400.
-15. Fault injection (`GET`/`PUT /_sim/faults`, no key needed): see `app.simulator.faults`.
+15. Fault injection and behaviour switches (`GET`/`PUT /_sim/faults`, no key needed): see
+    `app.simulator.faults`.
 """
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
@@ -46,11 +50,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from app.simulator import catalog, items, people
+from app.simulator import catalog, items, people, records
 from app.simulator.auth import KeyAccess, authorize
 from app.simulator.faults import FaultController, FaultInjector, FaultSettings
 from app.simulator.fields import MAX_BODY_BYTES, parse_body, path_uuid
 from app.simulator.problems import Problem
+
+Handler = Callable[[Request], Awaitable[Response]]
 
 SIMULATED_VERSION = "2.72.0-usher-simulator"
 DEFAULT_ITEM_PAGE = 100
@@ -58,11 +64,15 @@ DEFAULT_SALES_PAGE = 100
 
 
 class _ProductsApi:
-    """The /v1 handlers: key check, input parsing, then the rules in catalog/items/people."""
+    """The /v1 handlers: key check, input parsing, then the rules in catalog/items/people.
 
-    def __init__(self, conn: sqlite3.Connection, keys: Mapping[str, KeyAccess]) -> None:
+    The behaviour switches of the current fault settings shape the answers (see app.simulator.faults).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, keys: Mapping[str, KeyAccess], controller: FaultController) -> None:
         self._conn = conn
         self._keys = keys
+        self._controller = controller
 
     def routes(self, *, optional_endpoints: bool) -> list[Route]:
         routes = [
@@ -80,11 +90,25 @@ class _ProductsApi:
         ]
         if optional_endpoints:
             routes += [
-                Route("/v1/products/{product_id}/items", self.list_items, methods=["GET"]),
-                Route("/v1/products/{product_id}/items/{item_id}", self.get_item, methods=["GET"]),
-                Route("/v1/products/{product_id}/sales", self.list_sales, methods=["GET"]),
+                Route("/v1/products/{product_id}/items", self._assumed(self.list_items), methods=["GET"]),
+                Route("/v1/products/{product_id}/items/{item_id}", self._assumed(self.get_item), methods=["GET"]),
+                Route("/v1/products/{product_id}/sales", self._assumed(self.list_sales), methods=["GET"]),
             ]
         return routes
+
+    @property
+    def _faults(self) -> FaultSettings:
+        return self._controller.settings
+
+    def _assumed(self, handler: Handler) -> Handler:
+        """An endpoint the documents do not promise: `missing_optional_routes` answers as a server without it."""
+
+        async def route(request: Request) -> Response:
+            if self._faults.missing_optional_routes:
+                return JSONResponse({"message": f"Cannot GET {request.url.path}"}, status_code=404)
+            return await handler(request)
+
+        return route
 
     async def version(self, request: Request) -> Response:
         self._authorize(request, write=False)
@@ -93,23 +117,24 @@ class _ProductsApi:
     async def create_product(self, request: Request) -> Response:
         self._authorize(request, write=True)
         spec = catalog.parse_new_product(await _json_body(request))
-        return JSONResponse(catalog.create_product(self._conn, spec), status_code=201)
+        return JSONResponse(self._product(catalog.create_product(self._conn, spec)), status_code=201)
 
     async def get_product(self, request: Request) -> Response:
         self._authorize(request, write=False)
-        return JSONResponse(catalog.get_product(self._conn, _product_id(request)))
+        return JSONResponse(self._product(catalog.get_product(self._conn, _product_id(request))))
 
     async def issue_items(self, request: Request) -> Response:
         self._authorize(request, write=True)
         product_id = _product_id(request)
         issue = items.parse_issue(await _json_body(request), product_id)
-        return JSONResponse({"items": items.issue(self._conn, product_id, issue)}, status_code=201)
+        return JSONResponse({"items": self._items(items.issue(self._conn, product_id, issue))}, status_code=201)
 
     async def redeem(self, request: Request) -> Response:
         self._authorize(request, write=True)
         product_id = _product_id(request)
         item_id = items.parse_redeem(await _json_body(request))
-        return JSONResponse(items.redeem(self._conn, product_id, item_id))
+        return JSONResponse(self._item(items.redeem(self._conn, product_id, item_id,
+                                                    fully_redeemed_status=self._faults.conflict_status)))
 
     async def transfer(self, request: Request) -> Response:
         self._authorize(request, write=True)
@@ -120,20 +145,24 @@ class _ProductsApi:
     async def list_items(self, request: Request) -> Response:
         self._authorize(request, write=False)
         product_id = _product_id(request)
-        page = items.parse_page(request.query_params, default_limit=DEFAULT_ITEM_PAGE)
-        return JSONResponse(items.list_items(self._conn, product_id, page))
+        page = self._page(request, DEFAULT_ITEM_PAGE)
+        if page.updated_since is not None and self._faults.reject_updated_since:
+            raise Problem.invalid(["updated_since is not allowed"])
+        listed = items.list_items(self._conn, product_id, page)
+        return JSONResponse({"items": self._items(listed.records), "total": self._total(listed.total)})
 
     async def get_item(self, request: Request) -> Response:
         self._authorize(request, write=False)
         product_id = _product_id(request)
         item_id = path_uuid(request.path_params["item_id"], "item_id")
-        return JSONResponse(items.get_item(self._conn, product_id, item_id))
+        return JSONResponse(self._item(items.get_item(self._conn, product_id, item_id)))
 
     async def list_sales(self, request: Request) -> Response:
         self._authorize(request, write=False)
         product_id = _product_id(request)
-        page = items.parse_page(request.query_params, default_limit=DEFAULT_SALES_PAGE)
-        return JSONResponse(catalog.list_sales(self._conn, product_id, page.page, page.limit))
+        page = self._page(request, DEFAULT_SALES_PAGE)
+        listed = catalog.list_sales(self._conn, product_id, page.page, page.limit)
+        return JSONResponse({"sales": listed.records, "total": self._total(listed.total)})
 
     async def get_event(self, request: Request) -> Response:
         self._authorize(request, write=False)
@@ -162,6 +191,23 @@ class _ProductsApi:
     def _authorize(self, request: Request, *, write: bool) -> None:
         authorize(request.headers.get("authorization"), self._keys, write=write)
 
+    def _page(self, request: Request, default_limit: int) -> items.PageRequest:
+        page = items.parse_page(request.query_params, default_limit=default_limit)
+        cap = self._faults.page_size_cap
+        return dataclasses.replace(page, limit=min(page.limit, cap)) if cap else page
+
+    def _total(self, total: int) -> int:
+        return total + self._faults.total_lies_by
+
+    def _product(self, document: dict[str, object]) -> dict[str, object]:
+        return records.sparse_product(document) if self._faults.sparse_records else document
+
+    def _item(self, document: dict[str, object]) -> dict[str, object]:
+        return records.sparse_item(document) if self._faults.sparse_records else document
+
+    def _items(self, documents: list[dict[str, object]]) -> list[dict[str, object]]:
+        return [self._item(document) for document in documents]
+
 
 class _FaultsAdmin:
     def __init__(self, controller: FaultController) -> None:
@@ -185,7 +231,8 @@ class _FaultsAdmin:
 
 def create_app(conn: sqlite3.Connection, *, keys: Mapping[str, KeyAccess], controller: FaultController,
                optional_endpoints: bool = True) -> ASGIApp:
-    routes = _ProductsApi(conn, keys).routes(optional_endpoints=optional_endpoints) + _FaultsAdmin(controller).routes()
+    api = _ProductsApi(conn, keys, controller)
+    routes = api.routes(optional_endpoints=optional_endpoints) + _FaultsAdmin(controller).routes()
     app = Starlette(routes=routes, exception_handlers={Problem: _problem_response})
     return FaultInjector(app, controller)
 

@@ -7,7 +7,7 @@ import uuid
 from app.simulator import db
 from app.simulator.fields import Fields
 from app.simulator.problems import Problem
-from app.simulator.records import event_document, product_document, sale_document
+from app.simulator.records import Listing, event_document, product_document, sale_document
 
 PRODUCT_TYPES = ("admission", "presale", "perks")
 CHAINS = ("WestendAssetHub", "AssetHub")
@@ -92,11 +92,11 @@ def insert_product(conn: sqlite3.Connection, product_id: str, spec: dict[str, ob
                  (product_id, *spec.values(), created_at, created_at))
 
 
-def list_sales(conn: sqlite3.Connection, product_id: str, page: int, limit: int) -> dict[str, object]:
+def list_sales(conn: sqlite3.Connection, product_id: str, page: int, limit: int) -> Listing:
     load_product(conn, product_id)
     total = conn.execute("SELECT COUNT(*) FROM sales WHERE product_id = ?", (product_id,)).fetchone()[0]
     rows = conn.execute(
         "SELECT s.*, u.email, u.first_name, u.last_name FROM sales AS s "
         "JOIN users AS u ON u.id = s.buyer_id WHERE s.product_id = ? ORDER BY s.created_at, s.rowid LIMIT ? OFFSET ?",
         (product_id, limit, (page - 1) * limit)).fetchall()
-    return {"sales": [sale_document(row) for row in rows], "total": total}
+    return Listing([sale_document(row) for row in rows], total)

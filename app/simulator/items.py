@@ -12,7 +12,14 @@ from app.simulator.catalog import load_product
 from app.simulator.fields import Fields
 from app.simulator.people import Identity, find_user
 from app.simulator.problems import Problem
-from app.simulator.records import ITEM_COLUMNS, ITEMS_WITH_OWNERS, item_document, owner_document, product_summary
+from app.simulator.records import (
+    ITEM_COLUMNS,
+    ITEMS_WITH_OWNERS,
+    Listing,
+    item_document,
+    owner_document,
+    product_summary,
+)
 
 MAX_RECIPIENTS = 550
 MAX_PAGE_SIZE = 1000
@@ -50,21 +57,21 @@ def issue(conn: sqlite3.Connection, product_id: str, request: IssueRequest) -> l
         if not product["active"]:
             raise Problem.refused("The product is not active")
         owners = _recipients(conn, request)
-        wanted = len(owners)
-        if product["stock"] is not None and product["stock"] < wanted:
-            raise Problem.refused(f"Insufficient stock: {product['stock']} left, {wanted} requested")
-        if product["max_items"] is not None and product["issued_count"] + wanted > product["max_items"]:
-            raise Problem.refused(f"Exceeds max_items: {product['issued_count']} of {product['max_items']} "
-                                  f"already issued, {wanted} requested")
+        if product["min_rep_balance"] > 0:  # the simulator keeps no reputation: every balance is 0
+            raise Problem.refused(f"The recipients' reputation balance (0) is below min_rep_balance "
+                                  f"({product['min_rep_balance']})")
+        issued, wanted = product["issued_count"], len(owners)
+        for limit, refusal in (("stock", "Insufficient stock"), ("max_items", "Exceeds max_items")):
+            if product[limit] is not None and issued + wanted > product[limit]:
+                raise Problem.refused(f"{refusal}: {issued} of {product[limit]} already issued, {wanted} requested")
         if product["max_per_account"] is not None:
             _check_max_per_account(conn, product, Counter(owners))
-        first = product["issued_count"] + 1
+        first = issued + 1
         rows = [(str(uuid.uuid4()), product_id, first + n, owner, moment.iso, moment.iso)
                 for n, owner in enumerate(owners)]
         conn.executemany("INSERT INTO items (id, product_id, item_id, owner_id, created_at, updated_at) "
                          "VALUES (?, ?, ?, ?, ?, ?)", rows)
-        conn.execute("UPDATE products SET issued_count = issued_count + ?, stock = stock - ? WHERE id = ?",
-                     (wanted, wanted, product_id))
+        conn.execute("UPDATE products SET issued_count = issued_count + ? WHERE id = ?", (wanted, product_id))
     summary = product_summary(product)
     return [item_document(row, summary) for row in conn.execute(
         f"SELECT {ITEM_COLUMNS} FROM {ITEMS_WITH_OWNERS} WHERE i.product_id = ? AND i.item_id BETWEEN ? AND ? "
@@ -112,15 +119,17 @@ def parse_redeem(document: object) -> str:
     return item_id or ""
 
 
-def redeem(conn: sqlite3.Connection, product_id: str, item_uuid: str) -> dict[str, object]:
-    """Add one redemption; at `redemption_quantity` the item is fully redeemed and refuses more."""
+def redeem(conn: sqlite3.Connection, product_id: str, item_uuid: str, *,
+           fully_redeemed_status: int = 422) -> dict[str, object]:
+    """Add one redemption; at `redemption_quantity` the item is fully redeemed and refuses more (422, as
+    seed 003 says, or the status another server might use)."""
     moment = db.now()
     with db.transaction(conn):
         product = load_product(conn, product_id)
         item = _load_item(conn, product_id, item_uuid)
         quantity = product["redemption_quantity"]
         if item["redemption_count"] >= quantity:
-            raise Problem.refused("The product item is already fully redeemed")
+            raise Problem.refused("The product item is already fully redeemed", status=fully_redeemed_status)
         count = item["redemption_count"] + 1
         conn.execute("UPDATE items SET redemption_count = ?, redeemed_at = ?, updated_at = ? WHERE id = ?",
                      (count, moment.unix if count >= quantity else None, moment.iso, item_uuid))
@@ -214,7 +223,7 @@ def parse_page(query: object, *, default_limit: int) -> PageRequest:
     return PageRequest(page or 1, limit or default_limit, since)
 
 
-def list_items(conn: sqlite3.Connection, product_id: str, request: PageRequest) -> dict[str, object]:
+def list_items(conn: sqlite3.Connection, product_id: str, request: PageRequest) -> Listing:
     """[assume] A page of a product's items ordered by item_id, optionally only those updated since a time."""
     product = load_product(conn, product_id)
     summary = product_summary(product)
@@ -232,7 +241,7 @@ def list_items(conn: sqlite3.Connection, product_id: str, request: PageRequest) 
         rows = conn.execute(f"SELECT {ITEM_COLUMNS} FROM {ITEMS_WITH_OWNERS} WHERE i.product_id = ? AND "
                             "i.updated_at >= ? ORDER BY i.item_id LIMIT ? OFFSET ?",
                             (product_id, since, request.limit, offset))
-    return {"items": [item_document(row, summary) for row in rows], "total": total}
+    return Listing([item_document(row, summary) for row in rows], total)
 
 
 def insert_bulk(conn: sqlite3.Connection, product_id: str, owners: Sequence[str], count: int) -> list[str]:

@@ -29,6 +29,6 @@ class Problem(Exception):
         return cls(404, {"message": message})
 
     @classmethod
-    def refused(cls, message: str) -> Problem:
-        """422: a business rule says no."""
-        return cls(422, {"message": message})
+    def refused(cls, message: str, *, status: int = 422) -> Problem:
+        """422 (or a server's other choice, such as 409): a business rule says no."""
+        return cls(status, {"message": message})

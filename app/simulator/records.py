@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
 # Columns for `item_document`, in this order, selected FROM ITEMS_WITH_OWNERS.
 ITEM_COLUMNS = ("i.id, i.created_at, i.updated_at, i.product_id, i.item_id, i.redemption_count, i.redeemed_at, "
@@ -13,6 +14,17 @@ _PRODUCT_VALUES = ("description", "price", "stock", "redemption_quantity", "max_
                    "metadata_uri", "max_items")
 _EVENT_FIELDS = ("id", "created_at", "updated_at", "name", "start_date", "end_date", "location", "address",
                  "project_id", "reference_id", "description")
+# What the kiosk cannot do without (app.api.models): the whole record when the fault `sparse_records` is on.
+_ESSENTIAL_ITEM_FIELDS = ("id", "product_id", "redemption_count", "redemption_quantity")
+_ESSENTIAL_PRODUCT_FIELDS = ("id", "type", "name", "redemption_quantity", "active")
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of a list endpoint: its records, and how many match in all."""
+
+    records: list[dict[str, object]]
+    total: int
 
 
 def product_summary(product: sqlite3.Row) -> dict[str, object]:
@@ -52,6 +64,22 @@ def product_document(product: sqlite3.Row, event: sqlite3.Row | None) -> dict[st
     if product["chain"] is not None:  # seed 002 types chain as a non-null enum: absent when there is none
         document["chain"] = product["chain"]
     return document
+
+
+def sparse_item(document: dict[str, object]) -> dict[str, object]:
+    return {name: document[name] for name in _ESSENTIAL_ITEM_FIELDS}
+
+
+def sparse_product(document: dict[str, object]) -> dict[str, object]:
+    """The essential fields; the event reduced to its id and name, or a blank `event_id` for a general
+    product ("leave blank", seed 002)."""
+    sparse = {name: document[name] for name in _ESSENTIAL_PRODUCT_FIELDS}
+    event = document["event"]
+    if isinstance(event, dict):
+        sparse["event"] = {"id": event["id"], "name": event["name"]}
+    else:
+        sparse["event_id"] = ""
+    return sparse
 
 
 def user_document(user: sqlite3.Row) -> dict[str, object]:

@@ -96,6 +96,12 @@ def load_item(conn: Connection, item_uuid: str) -> ItemRecord | None:
     )
 
 
+def some_item_of(conn: Connection, product_ids: list[str]) -> tuple[str, str] | None:
+    """(product id, item id) of one item of these products the replica holds: something known to exist."""
+    row = conn.execute(select(items.c.product_id, items.c.id).where(items.c.product_id.in_(product_ids)).limit(1)).first()
+    return None if row is None else (row.product_id, row.id)
+
+
 def take_one_use(conn: Connection, item_uuid: str, at: float, station: str) -> bool:
     """Adds one pending use if one is left. The condition is in the UPDATE itself, so two writers
     (threads, processes, or kiosks sharing a PostgreSQL replica) can never both take the last use."""

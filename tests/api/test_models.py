@@ -1,4 +1,5 @@
-"""The response models: required fields enforced, unknown fields ignored, Unix seconds vs ISO-8601 typed right."""
+"""The response models: what the kiosk needs is required, the rest tolerated; types and bounds checked;
+unknown fields ignored."""
 from __future__ import annotations
 
 import json
@@ -9,9 +10,10 @@ from uuid import UUID
 import pydantic
 import pytest
 
-from app.api.models import NewProduct, NewUser, Product, ProductItem, ProductType, User
+from app.api.models import Chain, ItemPage, NewProduct, NewUser, Product, ProductItem, ProductType, User
 
 ITEM_ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+OTHER_ID = "5d2a4c1e-7b3f-4e8a-9c6d-1f0e2b3a4c5d"
 
 
 def item_document(**changes: object) -> dict[str, object]:
@@ -44,19 +46,23 @@ def test_unknown_fields_are_ignored() -> None:
     assert item.item_id == 7
 
 
-@pytest.mark.parametrize("missing", ["id", "item_id", "redemption_count", "is_fully_redeemed", "user", "product"])
-def test_a_product_item_missing_a_required_field_is_refused(missing: str) -> None:
+@pytest.mark.parametrize("missing", ["id", "product_id", "redemption_count", "redemption_quantity"])
+def test_a_product_item_missing_a_field_the_kiosk_needs_is_refused(missing: str) -> None:
     document = item_document()
     del document[missing]
     with pytest.raises(pydantic.ValidationError):
         parse_item(document)
 
 
-def test_a_nullable_owner_field_must_still_be_present() -> None:
-    user = dict(item_document()["user"])  # type: ignore[call-overload]
-    del user["email"]
-    with pytest.raises(pydantic.ValidationError):
-        parse_item(item_document(user=user))
+def test_a_product_item_with_only_what_the_kiosk_needs_reads_with_defaults() -> None:
+    item = parse_item({"id": ITEM_ID, "product_id": ITEM_ID, "redemption_count": 3, "redemption_quantity": 3})
+    assert (item.user, item.product, item.created_at, item.redeemed_at, item.item_id) == (None, None, None, None, 0)
+    assert item.is_fully_redeemed and item.uses_left == 0
+
+
+def test_an_owner_without_an_email_or_names_is_read_as_unknown() -> None:
+    item = parse_item(item_document(user={"id": ITEM_ID}))
+    assert item.user is not None and (item.user.email, item.user.first_name) == (None, None)
 
 
 @pytest.mark.parametrize("changes", [
@@ -64,24 +70,87 @@ def test_a_nullable_owner_field_must_still_be_present() -> None:
     {"redeemed_at": 1699335116.5},
     {"created_at": 1699335116},  # ISO, not Unix seconds
     {"item_id": "7"},
-    {"is_fully_redeemed": 1},
+    {"redemption_count": True},
     {"id": "not-a-uuid"},
+    {"user": None},  # an object when given
 ])
 def test_a_value_of_the_wrong_type_is_refused(changes: dict[str, object]) -> None:
     with pytest.raises(pydantic.ValidationError):
         parse_item(item_document(**changes))
 
 
+@pytest.mark.parametrize(("changes", "reason"), [
+    ({"redemption_count": 2**63}, "less than or equal to 2147483647"),
+    ({"redemption_count": -1}, "greater than or equal to 0"),
+    ({"redemption_quantity": 0}, "greater than or equal to 1"),
+    ({"redemption_count": 4}, "redemption_count 4 is above redemption_quantity 3"),
+    ({"item_id": 2**40}, "less than or equal to 2147483647"),
+    ({"redeemed_at": 2**63}, "less than or equal to 253402300799"),
+])
+def test_counts_out_of_bounds_are_refused_with_a_reason(changes: dict[str, object], reason: str) -> None:
+    with pytest.raises(pydantic.ValidationError, match=reason):
+        parse_item(item_document(**changes))
+
+
+def test_a_page_leaves_out_the_records_the_kiosk_cannot_use_and_says_why() -> None:
+    broken = {k: v for k, v in item_document(id=OTHER_ID).items() if k != "redemption_count"}
+    body = {"items": [item_document(), broken, item_document(redemption_count=9), "junk"], "total": 4}
+    page = ItemPage.from_json(json.dumps(body).encode())
+    assert [str(item.id) for item in page.items] == [ITEM_ID]
+    assert page.total == 4
+    assert page.skipped == [f"item {OTHER_ID}: redemption_count: Field required",
+                            f"item {ITEM_ID}: Value error, redemption_count 9 is above redemption_quantity 3",
+                            "an item without an id: Input should be an object"]
+
+
+@pytest.mark.parametrize("body", [{"items": [item_document()]}, {"items": {}, "total": 1}, [],
+                                  {"items": [], "total": 2**31}])
+def test_a_page_that_is_itself_broken_is_refused(body: object) -> None:
+    with pytest.raises(pydantic.ValidationError):
+        ItemPage.from_json(json.dumps(body).encode())
+
+
+def product_document(**changes: object) -> dict[str, object]:
+    return {"id": ITEM_ID, "type": "admission", "name": "GA", "redemption_quantity": 1, "active": True, **changes}
+
+
 def test_null_product_settings_read_as_their_documented_defaults() -> None:
-    product = Product.model_validate_json(json.dumps({
-        "id": ITEM_ID, "type": "admission", "name": "GA", "event_id": None, "event": None,
-        "created_at": "2023-11-07T05:31:56Z", "updated_at": "2023-11-07T05:31:56Z",
-        "price": None, "active": None, "is_transferable": None, "redemption_quantity": None, "stock": None,
-        "max_items": 5.0}))
+    product = Product.model_validate_json(json.dumps(product_document(
+        event_id=None, event=None, created_at="2023-11-07T05:31:56Z", updated_at="2023-11-07T05:31:56Z",
+        price=None, active=None, is_transferable=None, redemption_quantity=None, stock=None, max_items=5.0)))
     assert (product.price, product.active, product.is_transferable, product.redemption_quantity) == \
         (Decimal("0"), True, False, 1)
     assert product.stock is None
     assert product.max_items == 5
+
+
+def test_a_product_with_only_what_the_kiosk_needs_reads_with_defaults() -> None:
+    product = Product.model_validate_json(json.dumps(product_document(event_id="", description="", chain="")))
+    assert (product.event_id, product.event, product.linked_event_id, product.description, product.chain) == \
+        (None, None, None, None, None)
+    assert (product.price, product.stock, product.min_rep_balance, product.created_at) == (Decimal("0"), None, 0, None)
+
+
+@pytest.mark.parametrize("missing", ["id", "type", "name", "redemption_quantity", "active"])
+def test_a_product_missing_a_field_the_kiosk_needs_is_refused(missing: str) -> None:
+    document = product_document()
+    del document[missing]
+    with pytest.raises(pydantic.ValidationError):
+        Product.model_validate_json(json.dumps(document))
+
+
+def test_a_nested_event_without_timestamps_names_the_products_event() -> None:
+    product = Product.model_validate_json(json.dumps(product_document(event={"id": OTHER_ID, "name": "Night"})))
+    assert product.event is not None and product.event.created_at is None
+    assert str(product.linked_event_id) == OTHER_ID
+
+
+def test_unknown_types_and_chains_are_kept_as_text() -> None:
+    product = Product.model_validate_json(json.dumps(product_document(type="raffle", chain="Kusama")))
+    assert (product.type, product.chain) == ("raffle", "Kusama")
+    known = Product.model_validate_json(json.dumps(product_document(type="perks", chain="AssetHub")))
+    assert (known.type, known.chain) == (ProductType.PERKS, Chain.ASSET_HUB)
+    assert parse_item(item_document(product={"id": ITEM_ID, "type": "raffle"})).product.type == "raffle"  # type: ignore[union-attr]
 
 
 def test_users_speak_camel_case() -> None:

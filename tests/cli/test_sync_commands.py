@@ -46,7 +46,8 @@ def test_sync_uploads_and_conflicts_lists_the_ticket_used_at_two_doors(tmp_path,
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Sent 1 (1 confirmed" in first.stdout and "Online" in first.stdout
     second = usher("sync", "--api", sim.url, db_url=urls[1])
-    assert "1 refused" in second.stdout
+    assert "1 refused" in second.stdout  # uploaded, although no product is configured to download
+    assert second.returncode == 2 and "No product configured" in second.stderr
     listed = usher("conflicts", db_url=urls[1]).stdout
     assert "1 redemption(s) accepted here and refused by the server" in listed
     assert ticket in listed and "Door 2" in listed
@@ -58,3 +59,26 @@ def test_sync_without_an_api_says_what_to_set_up(db_url):
                             capture_output=True, text=True, cwd=ROOT,
                             env={k: v for k, v in os.environ.items() if k != "USHER_API_KEY"}, timeout=60)
     assert result.returncode == 2 and "No Products API set up" in result.stderr
+
+
+def test_sync_exit_statuses_tell_a_script_what_needs_doing(tmp_path, sim):
+    from app.cli.sync import Exit
+    from app.simulator.demo_data import DEMO_READ_KEY
+
+    url = f"sqlite:///{tmp_path / 'door.db'}"
+    replica = open_replica(url)
+    import_file(replica, DEMO_REPLICA)
+    ticket = demo.item_uuid(demo.VIP, 4)
+    Station(replica, StationRules("Door 1", Preset.DOOR)).redeem(ticket)
+    with_key = lambda key, *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "app.cli.main", "--db", url, "sync", "--api", sim.url, *args],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "USHER_API_KEY": key}, timeout=120)
+    assert with_key(DEMO_READ_KEY, "--product", demo.VIP.id).returncode == Exit.PAUSED
+    assert with_key(DEMO_WRITE_KEY, "--product", "00000000-0000-4000-8000-0000000000aa").returncode == Exit.UNKNOWN_PRODUCT
+    assert with_key(DEMO_WRITE_KEY, "--product", demo.VIP.id).returncode == Exit.SYNCED
+    Station(replica, StationRules("Door 1", Preset.DOOR)).redeem(demo.item_uuid(demo.VIP, 5))
+    with replica.begin() as conn:  # the same ticket was used elsewhere meanwhile
+        conn.exec_driver_sql("UPDATE items SET confirmed_count = 0, pending_count = 0 WHERE id = ?", (ticket,))
+    Station(replica, StationRules("Door 1", Preset.DOOR)).redeem(ticket)
+    assert with_key(DEMO_WRITE_KEY, "--product", demo.VIP.id).returncode == Exit.CONFLICTS
+    assert "exit status" in usher("sync", "--help", db_url=url).stdout

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Callable
 
 import httpx
 import pytest
-from sim_http import expect
+from sim_http import eventually, expect
 
 from app import demo_data as shared
 from app.simulator.demo_data import DRINKS_PRODUCT_ID, GA_PRODUCT_ID
@@ -19,7 +18,10 @@ PRODUCT = f"/v1/products/{GA_PRODUCT_ID}"
 
 def test_the_fault_settings_are_read_and_replaced_by_the_admin_endpoint(anon_http: httpx.Client) -> None:
     assert expect(anon_http.get("/_sim/faults"), 200) == FaultSettings().to_json()
-    wanted = {"latency_ms": 5, "server_error_rate": 0.25, "seed": 9}
+    wanted = {"latency_ms": 5, "server_error_rate": 0.25, "seed": 9, "error_after_commit_rate": 0.5,
+              "error_after_commit_status": 502, "latency_jitter_ms": 7, "stall_rate": 0.1, "stall_ms": 300,
+              "trickle_bytes_per_s": 64, "conflict_status": 409, "page_size_cap": 10, "missing_optional_routes": True,
+              "reject_updated_since": True, "sparse_records": True, "total_lies_by": 5}
     assert expect(anon_http.put("/_sim/faults", json=wanted), 200) == {**FaultSettings().to_json(), **wanted}
     assert expect(anon_http.put("/_sim/faults", json={}), 200) == FaultSettings().to_json()
 
@@ -29,6 +31,17 @@ def test_the_fault_settings_are_read_and_replaced_by_the_admin_endpoint(anon_htt
     ({"dark": "yes"}, "dark must be of type bool"),
     ({"latency_ms": True}, "latency_ms must be of type int"),
     ({"server_error_status": 404}, "server_error_status must be a 5xx status"),
+    ({"error_after_commit_status": 200}, "error_after_commit_status must be a 5xx status"),
+    ({"stall_rate": -0.1}, "stall_rate must be between 0 and 1"),
+    ({"server_error_rate": 0.6, "error_after_commit_rate": 0.6},
+     "server_error_rate, rate_limit_rate, drop_after_commit_rate, error_after_commit_rate must add up to at most 1: "
+     "one draw decides between them"),
+    ({"latency_jitter_ms": -1}, "latency_jitter_ms must be between 0 and 600000"),
+    ({"trickle_bytes_per_s": -5}, "trickle_bytes_per_s must be between 0 (off) and 1000000000"),
+    ({"conflict_status": 404}, "conflict_status must be 409 or 422"),
+    ({"page_size_cap": 1001}, "page_size_cap must be between 0 (off) and 1000"),
+    ({"total_lies_by": -1}, "total_lies_by must be between 0 and 10**15"),
+    ({"sparse_records": 1}, "sparse_records must be of type bool"),
     ({"explode": True}, "Unknown fault settings: explode"),
     ([], "The fault settings must be a JSON object"),
 ])
@@ -94,13 +107,13 @@ def test_a_dark_api_refuses_connections_while_the_admin_port_stays_up(
     with httpx.Client(base_url=simulator.admin_url) as admin:
         assert expect(admin.get("/_sim/faults"), 200)["dark"] is True
         expect(admin.put("/_sim/faults", json={"dark": False}), 200)
-    assert _eventually(lambda: http.get(PRODUCT).status_code == 200)
+    assert eventually(lambda: http.get(PRODUCT).status_code == 200)
 
 
 def test_going_dark_through_the_api_port_answers_first_then_refuses(
         simulator: SimulatorServer, anon_http: httpx.Client) -> None:
     assert expect(anon_http.put("/_sim/faults", json={"dark": True}), 200)["dark"] is True
-    assert _eventually(lambda: _refused(simulator.url))
+    assert eventually(lambda: _refused(simulator.url))
 
 
 def _refused(url: str) -> bool:
@@ -110,14 +123,3 @@ def _refused(url: str) -> bool:
         return True
     return False
 
-
-def _eventually(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    return False

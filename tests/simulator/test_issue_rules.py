@@ -42,14 +42,24 @@ def test_issuing_an_inactive_product_is_refused(issue: Issue, new_users: Users) 
     assert refusal(issue({"id": str(INACTIVE_PRODUCT_ID)}, users=ids(new_users(1)))) == "The product is not active"
 
 
-def test_stock_goes_down_and_insufficient_stock_is_refused(
+def test_stock_is_the_total_to_issue_and_more_than_it_is_refused(
         http: httpx.Client, issue: Issue, new_product: Callable[..., Document], new_users: Users) -> None:
     product = new_product(stock=3)
     users = ids(new_users(4))
     expect(issue(product, users=users[:2]), 201)
-    assert expect(http.get(f"/v1/products/{product['id']}"), 200)["stock"] == 1
-    assert refusal(issue(product, users=users[2:])) == "Insufficient stock: 1 left, 2 requested"
-    assert len(items_of(http, product)) == 2
+    assert expect(http.get(f"/v1/products/{product['id']}"), 200)["stock"] == 3
+    assert refusal(issue(product, users=users[2:])) == "Insufficient stock: 2 of 3 already issued, 2 requested"
+    expect(issue(product, users=users[2:3]), 201)
+    assert len(items_of(http, product)) == 3
+
+
+def test_a_product_that_needs_a_reputation_balance_refuses_every_recipient(
+        http: httpx.Client, issue: Issue, new_product: Callable[..., Document], new_users: Users) -> None:
+    product = new_product(min_rep_balance=1)
+    message = refusal(issue(product, users=ids(new_users(1))))
+    assert message == "The recipients' reputation balance (0) is below min_rep_balance (1)"
+    assert items_of(http, product) == []
+    expect(issue(new_product(min_rep_balance=0), users=ids(new_users(1))), 201)
 
 
 def test_max_items_is_refused_when_the_collection_would_exceed_it(

@@ -50,12 +50,18 @@ def test_an_unknown_item_when_the_server_goes_dark_is_unknown_offline_not_an_err
     assert verdict.kind is VerdictKind.UNKNOWN_OFFLINE and "did not answer" in verdict.reason
 
 
-def test_a_code_on_no_configured_product_is_not_found_on_the_server_either(replica, sim):
-    station, _ = online_station(replica, sim)
+def test_a_code_on_no_configured_product_is_not_found_on_the_server_either(demo_replica, sim):
+    station, _ = online_station(demo_replica, sim)
     verdict = station.redeem(demo.UNKNOWN_ITEM)
     assert verdict.kind is VerdictKind.NOT_FOUND and "server" in verdict.reason
-    with replica.connect() as conn:
-        assert conn.execute(select(items.c.id)).first() is None
+    with demo_replica.connect() as conn:
+        assert conn.execute(select(items.c.id).where(items.c.id == demo.UNKNOWN_ITEM)).first() is None
+
+
+def test_with_nothing_known_yet_a_404_does_not_turn_the_guest_away(replica, sim):
+    station, _ = online_station(replica, sim)  # nothing downloaded: the server has shown nothing it can read
+    verdict = station.redeem(demo.UNKNOWN_ITEM)
+    assert verdict.kind is VerdictKind.UNKNOWN_OFFLINE and "check the ticket by hand" in verdict.reason
 
 
 def test_a_voucher_fetched_online_at_the_door_is_still_the_wrong_station(replica, sim):
