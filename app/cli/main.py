@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "app.cli.sync",
     "app.cli.demo",
     "app.cli.kiosk",
+    "app.cli.pin",
 )
 
 

@@ -1,8 +1,9 @@
-"""Sub-commands on the local replica: db upgrade, import, redeem, stats."""
+"""Sub-commands on the local replica: db upgrade, db backup, import, redeem, stats."""
 from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import uuid
 from pathlib import Path
@@ -18,6 +19,22 @@ from app.store.db import open_replica
 def _db_upgrade(args: argparse.Namespace) -> int:
     open_replica(args.db)
     print("Replica schema is up to date.")
+    return 0
+
+
+def _db_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of a SQLite replica, safe while the kiosk runs (SQLite's online backup)."""
+    engine = open_replica(args.db)
+    if engine.url.get_backend_name() != "sqlite" or not engine.url.database:
+        print("usher db backup copies a SQLite replica; back up PostgreSQL with pg_dump", file=sys.stderr)
+        return 2
+    target = Path(args.file)
+    if target.exists():
+        print(f"{target} exists already — choose a new file name", file=sys.stderr)
+        return 2
+    with sqlite3.connect(engine.url.database) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    print(f"Backed up {engine.url.database} to {target}")
     return 0
 
 
@@ -66,6 +83,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     db = subparsers.add_parser("db", help="replica database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations").set_defaults(func=_db_upgrade)
+    backup = db_sub.add_parser("backup", help="copy the SQLite replica to FILE (safe while the kiosk runs)")
+    backup.add_argument("file")
+    backup.set_defaults(func=_db_backup)
 
     imp = subparsers.add_parser("import", help="import events, products and items (JSON or CSV)")
     imp.add_argument("file")

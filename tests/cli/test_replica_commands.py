@@ -121,3 +121,26 @@ def test_stats_into_a_pipe_that_closes_early_is_not_an_error(db_url, tmp_path):
     )
     assert pipeline.stderr == ""
     assert pipeline.stdout.strip() == "0"
+
+
+def test_a_backup_is_a_working_copy_of_the_replica(db_url, tmp_path):
+    usher("import", str(DEMO_REPLICA), db_url=db_url)
+    usher("redeem", demo.item_uuid(demo.GA, 1), "--station", "Door 1", db_url=db_url)
+    target = tmp_path / "backup.db"
+
+    assert usher("db", "backup", str(target), db_url=db_url).returncode == 0
+
+    again = usher("redeem", demo.item_uuid(demo.GA, 1), "--station", "Door 1", db_url=f"sqlite:///{target}")
+    assert again.stdout.startswith("ALREADY_USED")  # the copy holds the use made before it
+    assert usher("db", "backup", str(target), db_url=db_url).returncode == 2  # never overwrites
+
+
+def test_pin_reset_forgets_the_pin_and_keeps_the_other_settings(tmp_path):
+    from app.config import Settings, load_settings, save_settings
+
+    config = tmp_path / "config"
+    save_settings(Settings(pin_hash="scrypt$x", hide_names=True), config / "settings.json")
+    result = usher_raw("pin", "reset", env={**os.environ, "USHER_CONFIG_DIR": str(config)})
+    assert result.returncode == 0
+    settings = load_settings(config / "settings.json")
+    assert (settings.pin_hash, settings.hide_names) == ("", True)
