@@ -67,6 +67,9 @@ def test_too_many_wrong_pins_rest_the_keypad(make_window, pinned_settings):
 def test_the_first_manager_access_asks_to_choose_a_pin(qtbot, window, settings_file):
     window.open_manager()
     assert window.pin_page.choosing
+    prompt = window.pin_page.prompt
+    assert "choose one" in prompt.text()
+    assert prompt.height() >= prompt.heightForWidth(prompt.width())  # every line of it shows, none clipped
 
     enter_pin(window, "1357")
     assert window.pin_page.prompt.text() == "Enter the same PIN again"
