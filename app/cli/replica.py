@@ -8,7 +8,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from app.domain.presentation import detail, headline
+from app.domain.presentation import detail, headline, shows_item
 from app.domain.rules import Preset, StationRules
 from app.services.importer import ImportRejected, import_file
 from app.services.reports import product_counts
@@ -64,7 +64,7 @@ def _redeem(args: argparse.Namespace) -> int:
     # The payload as the bytes the shell passed: invalid UTF-8 is the scanner's junk, judged like any code.
     verdict = Station(engine, rules).redeem(os.fsencode(args.payload))
     print(f"{verdict.kind.value}: {headline(verdict.kind)} — {detail(verdict, rules.preset)}")
-    if verdict.product_name:
+    if verdict.product_name and shows_item(verdict.kind):
         print(f"  {verdict.product_name} #{verdict.item_number} · {verdict.holder_name}")
     return 0 if verdict.accepted else 1
 

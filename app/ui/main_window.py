@@ -159,11 +159,11 @@ class MainWindow(QMainWindow):
         self.poll_sync()
         if wedge is not None:
             self.attach_keyboard_wedge(wedge)
-        if first_run:
-            self.setup_page.load(settings, first_run=True)
-            self.pages.setCurrentWidget(self.setup_page)
         if kiosk:
             self.lock_kiosk()
+        if first_run:  # after locking: a fresh install started locked at login must still be set up
+            self.setup_page.load(settings, first_run=True)
+            self.pages.setCurrentWidget(self.setup_page)
 
     # ---- scanning ----
 

@@ -144,3 +144,11 @@ def test_pin_reset_forgets_the_pin_and_keeps_the_other_settings(tmp_path):
     assert result.returncode == 0
     settings = load_settings(config / "settings.json")
     assert (settings.pin_hash, settings.hide_names) == ("", True)
+
+
+def test_a_code_naming_another_product_prints_no_holders_name(db_url):
+    usher("import", str(DEMO_REPLICA), db_url=db_url)
+    forged = f'{{"product_item_id": "{demo.item_uuid(demo.GA, 1)}", "product_id": "{demo.DRINKS.id}"}}'
+    result = usher("redeem", forged, "--station", "Door 1", db_url=db_url)
+    assert result.stdout.startswith("NOT_FOUND: UNKNOWN TICKET")
+    assert demo.item_owner(demo.GA, 1).last_name not in result.stdout

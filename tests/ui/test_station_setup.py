@@ -41,6 +41,13 @@ def test_the_first_run_opens_station_setup_without_a_pin(make_window):
     assert window.setup_page.title.text() == "Set up this station"
 
 
+def test_a_fresh_install_started_locked_at_login_still_opens_setup(make_window):
+    window = make_window(first_run=True, kiosk=True)
+
+    assert window.kiosk_locked
+    assert window.pages.currentWidget() is window.setup_page
+
+
 def test_setup_needs_the_pin(make_window, pinned_settings):
     window = make_window(pinned_settings)
 
