@@ -195,7 +195,8 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
     written: list[Path] = []
 
     def shot(name: str) -> None:
-        window.poll_sync()
+        _settle(window)
+        window.poll_sync()  # after the scans have landed, as the strip's own timer would
         _settle(window)
         path = out_dir / f"{name}.png"
         window.save_screenshot(path)

@@ -323,7 +323,8 @@ class VerdictPanel(QFrame):
         for label, _ in labels:
             label.setMinimumHeight(0)
         self._grid.invalidate()
-        room = self.height() - self.minimumSizeHint().height()  # what the headline, footer and spacing leave
+        # What the headline, footer and spacing leave; the preview shares the texts' row, so it is room too.
+        room = self.height() - self.minimumSizeHint().height() + (self.preview.height() if self.preview else 0)
         while True:
             for label, full_pt in labels:
                 font = QFont(label.font())
@@ -375,6 +376,9 @@ class VerdictOverlay(VerdictPanel):
         super().__init__(None, parent)
         self.hide()
         self.dismissed.connect(self.hide)
+
+    def _set_texts(self, head: str, product: str, holder: str, detail_line: str, footer: str) -> None:
+        super()._set_texts(head, product, holder, detail_line, f"{footer} · tap to go back" if footer else footer)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         event.accept()
