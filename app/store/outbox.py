@@ -106,16 +106,19 @@ def cancel_unsent(conn: Connection, scan_id: int, at: float) -> bool:
 
 # ---- choosing what to send (the uploader, under its lease) ----
 
-def next_to_send(conn: Connection, now: float, limit: int) -> list[Operation]:
-    """PENDING operations that are due, oldest first, except uses of items with an operation in doubt:
-    sending another use would move the count that the doubtful one is reconciled against."""
+def _sendable():  # type: ignore[no-untyped-def]
+    """PENDING operations, except uses of items with an operation in doubt: sending another use would move
+    the count that the doubtful one is reconciled against."""
     in_doubt = select(outbox.c.item_uuid).where(outbox.c.state.in_([OpState.UNKNOWN.value, OpState.IN_FLIGHT.value]),
                                                 outbox.c.kind == Kind.REDEEM.value)
-    rows = conn.execute(
-        select(outbox).where(outbox.c.state == OpState.PENDING.value, outbox.c.next_attempt_at <= now,
-                             or_(outbox.c.kind != Kind.REDEEM.value, outbox.c.item_uuid.not_in(in_doubt)))
-        .order_by(outbox.c.id).limit(limit)
-    )
+    return and_(outbox.c.state == OpState.PENDING.value,
+                or_(outbox.c.kind != Kind.REDEEM.value, outbox.c.item_uuid.not_in(in_doubt)))
+
+
+def next_to_send(conn: Connection, now: float, limit: int) -> list[Operation]:
+    """Sendable operations that are due, oldest first."""
+    rows = conn.execute(select(outbox).where(_sendable(), outbox.c.next_attempt_at <= now)
+                        .order_by(outbox.c.id).limit(limit))
     return [_operation(r) for r in rows]
 
 
@@ -244,6 +247,12 @@ def deny(conn: Connection, op: Operation, message: str, now: float) -> bool:
 def waiting_count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(outbox)
                         .where(outbox.c.state.in_([s.value for s in WAITING]))).scalar() or 0
+
+
+def next_due_at(conn: Connection) -> float | None:
+    """When the next operation becomes due, to send or to read back; None when nothing waits for time."""
+    return conn.execute(select(func.min(outbox.c.next_attempt_at)).where(
+        or_(_sendable(), outbox.c.state == OpState.UNKNOWN.value))).scalar()
 
 
 def doubtful_count(conn: Connection) -> int:

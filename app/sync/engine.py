@@ -208,9 +208,14 @@ class SyncEngine:
                 return
 
     def _idle_wait(self) -> float:
-        """Sleep until the next thing due: the end of a back-off, a probe, the lease, or the idle wake-up."""
-        until_resume = self.backoff.resume_at - self.clock()
-        wait = IDLE_WAKE_S if until_resume <= 0 else min(IDLE_WAKE_S, until_resume)
+        """Sleep until the next thing due: the end of a back-off, an operation (after the undo hold, or a
+        read-back), a probe, the lease, or the idle wake-up."""
+        now = self.clock()
+        with read_transaction(self.engine) as conn:
+            due = ob.next_due_at(conn)
+        # Nothing can be sent before a back-off ends, however due it is.
+        ready_in = max(IDLE_WAKE_S if due is None else due - now, self.backoff.resume_at - now)
+        wait = min(IDLE_WAKE_S, ready_in)
         if not self.monitor.online:
             wait = min(wait, self.monitor.probe_every_s)
         if self._other_uploader:

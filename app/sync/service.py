@@ -38,7 +38,8 @@ class OnlineSync:
 
 def build_online_sync(replica: Engine, settings: Settings, api_key: str) -> OnlineSync:
     api = api_settings(settings, api_key)
-    monitor = ConnectivityMonitor()
+    # While offline, probe every 10 s — or sooner when calls are allowed less time than 5 s.
+    monitor = ConnectivityMonitor(probe_every_s=min(10.0, 2 * api.timeouts.total))
     engine = SyncEngine(replica, api, settings.product_ids, monitor=monitor,
                         settle_window_s=settings.api.settle_window_s)
     lookup = OnlineLookup(replica, api, lambda: engine.product_ids, monitor, on_found=engine.sync_now)

@@ -148,13 +148,13 @@ def test_saving_setup_during_a_slow_request_hands_over_without_blocking_or_a_sec
 
 
 def test_two_sync_processes_on_one_replica_send_each_use_once(demo_replica, db_url, api, sim, server_client, tmp_path):
-    vouchers = [demo.item_uuid(demo.DRINKS, n) for n in range(15, 25)]
-    tickets = [demo.item_uuid(demo.GA, n) for n in range(1, 11)]
+    vouchers = [demo.item_uuid(demo.DRINKS, n) for n in range(15, 21)]
+    tickets = [demo.item_uuid(demo.GA, n) for n in range(1, 7)]
     bar, door = Station(demo_replica, BAR), Station(demo_replica, StationRules("Door 1", Preset.DOOR))
     assert all(bar.redeem(v).accepted for v in vouchers * 2)
     assert all(door.redeem(t).accepted for t in tickets)
     write_settings(tmp_path / "config", sim.url, [demo.DRINKS.id, demo.GA.id])
-    sim.faults = FaultSettings(latency_ms=150, latency_jitter_ms=900, stall_rate=0.05, stall_ms=1500, seed=4)
+    sim.faults = FaultSettings(latency_jitter_ms=250, stall_rate=0.1, stall_ms=2000, seed=4)
     children = [start_sync(db_url, "--watch", "--interval", "0.5") for _ in range(2)]
     try:
         deadline = time.monotonic() + 120

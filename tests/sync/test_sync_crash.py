@@ -24,7 +24,7 @@ from app.store.replica import outbox
 from sync_helpers import FAST, FaultSettings, make_engine, sync_until_settled
 
 ROOT = Path(__file__).resolve().parents[2]
-WINDOW_S = 4.0  # the settle window; the longest stall below is shorter
+WINDOW_S = 3.0  # the settle window; the longest stall below is shorter
 
 
 def sends_claimed(replica) -> int:
@@ -49,8 +49,8 @@ def test_two_sync_processes_killed_twenty_times_on_a_stalling_server_never_lose_
     (config / "settings.json").write_text(json.dumps({
         "api": {"base_url": sim.url, "timeout_s": FAST.total, "settle_window_s": WINDOW_S},
         "product_ids": [demo.GA.id, demo.VIP.id, demo.DRINKS.id]}), encoding="utf-8")
-    # Latency from 0 to 0.4 s, and one request in twenty stalled 2.5 s: past the 1.5 s deadline, then applied.
-    sim.faults = FaultSettings(latency_jitter_ms=400, stall_rate=0.05, stall_ms=2500, drop_after_commit_rate=0.03,
+    # Latency from 0 to 0.4 s, and one request in twenty stalled 2 s: past the 1.5 s deadline, then applied.
+    sim.faults = FaultSettings(latency_jitter_ms=400, stall_rate=0.05, stall_ms=2000, drop_after_commit_rate=0.03,
                                server_error_rate=0.03, seed=5)
     rng = random.Random(11)
     children = [start_sync(db_url), start_sync(db_url)]
