@@ -70,10 +70,7 @@ def _sync(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             engine.stop()
             return Exit.SYNCED
-    try:
-        report = engine.run_once()
-    finally:
-        engine.release_lease()
+    report = engine.run_once()
     print(f"Sent {report.sent} ({report.confirmed} confirmed, {report.rejected} refused, "
           f"{report.unknown} unknown, {report.doubtful} to check, {report.reconciled} reconciled); "
           f"downloaded {report.downloaded} items.")

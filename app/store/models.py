@@ -135,6 +135,7 @@ class OutboxOp(Base):
     sent_at: Mapped[float | None] = mapped_column(Float)  # when it was marked IN_FLIGHT, just before the send
     # Until then a read-back may confirm the use but never deny it: the request may still land.
     settle_after: Mapped[float | None] = mapped_column(Float)
+    answer_status: Mapped[int | None] = mapped_column(Integer)  # the status that left it UNKNOWN, if one came
     next_attempt_at: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)

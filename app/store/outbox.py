@@ -1,8 +1,9 @@
 """The outbox: every operation for the API, and every change of its state, in one place.
 
     PENDING ──mark_sending──▶ IN_FLIGHT ──▶ DONE | REJECTED | DOUBTFUL     (the answer settles it)
-       ▲  │                      │
-       │  └─cancel─▶ CANCELLED   └──────▶ UNKNOWN ──read back──▶ DONE | REJECTED | DOUBTFUL | PENDING
+       ▲  │ └─cancel─▶ CANCELLED │
+       │  └─reject (used up on the server before sending)
+       │                         └──────▶ UNKNOWN ──read back──▶ DONE | REJECTED | DOUBTFUL | PENDING
        └────────────────── hand back (never sent) / denied after the settle window ◀──┘
 
 Every transition names the states it starts from, in its UPDATE's WHERE clause, so a late or duplicate
@@ -66,13 +67,14 @@ class Operation:
     owner: str | None
     sent_at: float | None
     settle_after: float | None
+    answer_status: int | None
     payload: dict[str, object]
 
 
 def _operation(row) -> Operation:  # type: ignore[no-untyped-def]
     return Operation(row.id, row.op_uuid, row.kind, row.item_uuid, row.product_id, OpState(row.state), row.attempts,
                      row.expected_count, row.server_count_before, row.scanned_at, row.station, row.owner,
-                     row.sent_at, row.settle_after, json.loads(row.payload or "{}"))
+                     row.sent_at, row.settle_after, row.answer_status, json.loads(row.payload or "{}"))
 
 
 def _from(op: Operation, *states: OpState, owner: str | None = None):  # type: ignore[no-untyped-def]
@@ -145,14 +147,14 @@ def mark_sending(conn: Connection, op: Operation, owner: str, now: float, settle
     settle_after = now + settle_window_s
     changed = conn.execute(update(outbox).where(_from(op, OpState.PENDING)).values(
         state=OpState.IN_FLIGHT.value, owner=owner, sent_at=now, settle_after=settle_after,
-        expected_count=expected_count, server_count_before=server_count_before,
+        expected_count=expected_count, server_count_before=server_count_before, answer_status=None,
         attempts=outbox.c.attempts + 1, updated_at=now,
     )).rowcount
     if changed != 1:
         return None
     return Operation(op.id, op.op_uuid, op.kind, op.item_uuid, op.product_id, OpState.IN_FLIGHT, op.attempts + 1,
                      expected_count, server_count_before, op.scanned_at, op.station, owner, now, settle_after,
-                     op.payload)
+                     None, op.payload)
 
 
 def take_over_interrupted(conn: Connection, owner: str, now: float, settle_window_s: float) -> int:
@@ -192,8 +194,9 @@ def confirm(conn: Connection, op: Operation, server_count: int | None, redeemed_
 
 def reject(conn: Connection, op: Operation, message: str, now: float, *, server_count: int | None = None,
            server_redeemed_at: int | None = None) -> bool:
-    """The server refused a use this kiosk accepted: REJECTED, kept as a conflict for the manager."""
-    if conn.execute(update(outbox).where(_from(op, OpState.IN_FLIGHT, OpState.UNKNOWN)).values(
+    """The server refused a use this kiosk accepted — or, read before sending, already counts the item as
+    fully used: REJECTED, kept as a conflict for the manager."""
+    if conn.execute(update(outbox).where(_from(op, OpState.PENDING, OpState.IN_FLIGHT, OpState.UNKNOWN)).values(
             state=OpState.REJECTED.value, last_error=message, updated_at=now)).rowcount != 1:
         return False
     if op.kind == Kind.REDEEM.value:
@@ -214,10 +217,13 @@ def doubt(conn: Connection, op: Operation, message: str, now: float, *, server_c
     return True
 
 
-def mark_unknown(conn: Connection, op: Operation, owner: str, message: str, check_at: float, now: float) -> bool:
-    """Maybe applied: read it back from `check_at`, and never resend before that says it was not."""
+def mark_unknown(conn: Connection, op: Operation, owner: str, message: str, check_at: float, now: float,
+                 answer_status: int | None = None) -> bool:
+    """Maybe applied: read it back from `check_at`, and never resend before that says it was not. The
+    status of the answer, when one came, is kept for the read-back to weigh."""
     return conn.execute(update(outbox).where(_from(op, OpState.IN_FLIGHT, owner=owner)).values(
-        state=OpState.UNKNOWN.value, last_error=message, next_attempt_at=check_at, updated_at=now)).rowcount == 1
+        state=OpState.UNKNOWN.value, last_error=message, next_attempt_at=check_at, updated_at=now,
+        answer_status=answer_status)).rowcount == 1
 
 
 def recheck_later(conn: Connection, op: Operation, message: str, check_at: float, now: float) -> bool:

@@ -6,7 +6,8 @@ Exactly once without an idempotency key (docs/sync.md has the argument in full):
   settle window, before its request leaves (app/store/outbox.py);
 - what became of a send, and what a read-back says, are decided by pure tables (app/sync/outcomes.py):
   a lost answer is UNKNOWN and is read back; a read-back may deny a use only after its settle window;
-- for a multi-use item the count a use should produce is the server's count read just before sending;
+- the count a use should produce is the server's count read just before sending (where the server can
+  read single items), so another door's use is never taken for ours;
 - whatever the kiosk cannot settle is listed for the manager (DOUBTFUL), never resolved silently.
 """
 from __future__ import annotations
@@ -184,15 +185,18 @@ class SyncEngine:
     # ---- one pass ----
 
     def run_once(self, client: ProductsClient | None = None) -> SyncReport:
-        """Upload, then download, once. Uses its own client unless one is given."""
+        """Upload, then download, once, and give the upload lease up. Uses its own client unless one is given."""
         if client is None:
             with ProductsClient(self.api, on_call=self._observe) as own:
                 return self.run_once(own)
-        self.probe_if_due(client)
-        report = self.upload(client)
-        if self._can_talk():
-            report.downloaded = self.download(client, report)
-        return report
+        try:
+            self.probe_if_due(client)
+            report = self.upload(client)
+            if self._can_talk():
+                report.downloaded = self.download(client, report)
+            return report
+        finally:
+            self.release_lease()
 
     def probe_if_due(self, client: ProductsClient) -> None:
         """While offline, ask the server now and then whether it is back (the monitor hears the answers);
@@ -330,11 +334,9 @@ class SyncEngine:
         return self._settle_send(sending, fate, error, answer, report)
 
     def _count_before_sending(self, client: ProductsClient, op: ob.Operation, report: SyncReport) -> int | None | bool:
-        """The server's count of a multi-use item just before a use is sent (None: not read, use the local
-        count; False: the read failed, stop this pass)."""
-        with read_transaction(self.engine) as conn:
-            quantity = _quantity(conn, op.item_uuid)
-        if quantity is None or quantity <= 1 or Capability.GET_ITEM not in self.api.capabilities:
+        """The server's count of the item just before a use is sent, so that another door's use is never
+        taken for ours (None: cannot be read, use the local count; False: the read failed, stop this pass)."""
+        if Capability.GET_ITEM not in self.api.capabilities:
             return None
         try:
             item = client.get_item(op.product_id, op.item_uuid)
@@ -375,8 +377,9 @@ class SyncEngine:
                 ob.reject(conn, op, message, now)
                 report.rejected += 1
             elif fate is Fate.UNKNOWN and not idempotent:
+                status = exchange_of(error).status if error is not None else None
                 ob.mark_unknown(conn, op, self.owner, message or "The server's answer could not be used",
-                                now + self.recheck_unknown_s, now)
+                                now + self.recheck_unknown_s, now, answer_status=status)
                 report.unknown += 1
             else:  # not applied, paused, or an idempotent operation that is simply sent again
                 ob.hand_back(conn, op, self.owner, message, now, now)
@@ -437,7 +440,7 @@ class SyncEngine:
         return True
 
     def _settle_readback(self, op: ob.Operation, item: ProductItem, now: float, report: SyncReport) -> None:
-        use = SentUse(op.expected_count, op.server_count_before, op.sent_at, op.settle_after)
+        use = SentUse(op.expected_count, op.server_count_before, op.sent_at, op.settle_after, op.answer_status)
         read = ReadBack(item.redemption_count, item.redemption_quantity, item.redeemed_at)
         judgement, why = judge_readback(use, read, now, self.clock_skew_s)
         with write_transaction(self.engine) as conn:

@@ -76,6 +76,7 @@ class SentUse:
     server_count_before: int | None  # the server's count read just before sending, when it was read
     sent_at: float | None
     settle_after: float | None  # until then the request may still land
+    answer_status: int | None = None  # the status of an answer that left it unknown (409, 500, ...), if one came
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,9 @@ def judge_readback(use: SentUse, read: ReadBack, now: float, clock_skew_s: float
         if use.server_count_before is not None and read.count > expected:
             return Judgement.DOUBT, (f"The server's count went from {use.server_count_before} to {read.count} while ours "
                                      f"should have made it {expected}: another door used it too — check this item")
+        if use.answer_status is not None and 400 <= use.answer_status < 500:
+            return Judgement.DOUBT, (f"The server answered {use.answer_status}, as if it refused this use, yet counts "
+                                     f"{read.count} of {read.quantity}: another door may have used it — check this item")
         return Judgement.CONFIRMED, ""
     if use.server_count_before is not None and read.count < use.server_count_before:
         return Judgement.DOUBT, (f"The server's count went down from {use.server_count_before} to {read.count} — "

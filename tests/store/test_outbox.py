@@ -38,7 +38,8 @@ def state_of(replica, op: ob.Operation) -> OpState:
 
 TRANSITIONS = {
     "confirm": (lambda c, op: ob.confirm(c, op, 1, None, NOW), {OpState.IN_FLIGHT, OpState.UNKNOWN}, OpState.DONE),
-    "reject": (lambda c, op: ob.reject(c, op, "used", NOW), {OpState.IN_FLIGHT, OpState.UNKNOWN}, OpState.REJECTED),
+    "reject": (lambda c, op: ob.reject(c, op, "used", NOW), {OpState.PENDING, OpState.IN_FLIGHT, OpState.UNKNOWN},
+               OpState.REJECTED),
     "doubt": (lambda c, op: ob.doubt(c, op, "?", NOW), {OpState.IN_FLIGHT, OpState.UNKNOWN}, OpState.DOUBTFUL),
     "mark_unknown": (lambda c, op: ob.mark_unknown(c, op, ME, "lost", NOW, NOW), {OpState.IN_FLIGHT}, OpState.UNKNOWN),
     "hand_back": (lambda c, op: ob.hand_back(c, op, ME, "not sent", NOW, NOW), {OpState.IN_FLIGHT}, OpState.PENDING),

@@ -46,6 +46,7 @@ def sync_until_settled(engine: SyncEngine, deadline_s: float = 120.0,
             reports.append(engine.upload(client))
             between()
             time.sleep(0.01)
+    engine.release_lease()
     assert waiting(engine.engine) == 0, "the outbox did not drain"
     return reports
 

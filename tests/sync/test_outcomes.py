@@ -75,6 +75,10 @@ READBACK_ROWS = [
     ("multi use not moved, window open", MULTI, ReadBack(1, 3, None), 1_010.0, Judgement.WAIT),
     ("multi use not moved, window closed", MULTI, ReadBack(1, 3, None), 1_301.0, Judgement.DENIED),
     ("multi use went down", MULTI, ReadBack(0, 3, None), 1_301.0, Judgement.DOUBT),
+    ("counted, although the server answered 409", SentUse(1, 0, SENT_AT, SETTLE_AFTER, answer_status=409),
+     ReadBack(1, 1, 1_005), 1_010.0, Judgement.DOUBT),
+    ("counted after a 500: applied before the failure", SentUse(1, 0, SENT_AT, SETTLE_AFTER, answer_status=500),
+     ReadBack(1, 1, 1_005), 1_010.0, Judgement.CONFIRMED),
     ("nothing recorded about the send", SentUse(None, None, None, None), ReadBack(1, 1, None), 1_010.0, Judgement.DOUBT),
 ]
 

@@ -15,8 +15,10 @@ from app.services.reports import conflicts
 from app.services.station import Station
 from app.store.db import write_transaction
 from app.store.replica import outbox
+from app.config import Settings
+from app.simulator.demo_data import DEMO_WRITE_KEY
 from canned_http import Canned, CannedServer
-from sync_helpers import ALL_PRODUCTS, FAST, make_engine, stations_that_accepted, sync_until_settled
+from sync_helpers import ALL_PRODUCTS, FAST, FaultSettings, make_engine, stations_that_accepted, sync_until_settled
 
 DOOR = StationRules("Door 1", Preset.DOOR)
 UNKNOWN_PRODUCT = "00000000-0000-4000-8000-0000000000aa"
@@ -64,15 +66,16 @@ def test_a_200_answer_about_another_item_never_confirms_a_use(demo_replica):
     server = CannedServer()
     try:
         server.answer = Canned(body=json.dumps(someone_else).encode())
-        report = make_engine(demo_replica, ApiSettings(server.url, "k", timeouts=FAST), products=[]).run_once()
+        read_first = make_engine(demo_replica, ApiSettings(server.url, "k", timeouts=FAST), products=[]).run_once()
+        assert read_first.sent == 0 and "another item" in read_first.errors[0]  # the count read before sending
+        no_reading = ApiSettings(server.url, "k", timeouts=FAST, capabilities=frozenset())
+        report = make_engine(demo_replica, no_reading, products=[]).run_once()
     finally:
         server.close()
-    assert report.confirmed == 0 and states(demo_replica) == ["UNKNOWN"]
+    assert report.confirmed == 0 and states(demo_replica) == ["UNKNOWN"]  # the answer to the redemption itself
 
 
 def test_an_unknown_ticket_on_a_server_that_cannot_read_items_is_not_turned_away(demo_replica, tmp_path):
-    from app.config import Settings
-    from app.simulator.demo_data import DEMO_WRITE_KEY
     from app.simulator.server import SimulatorServer
     from app.sync.service import build_online_sync
 
@@ -83,3 +86,80 @@ def test_an_unknown_ticket_on_a_server_that_cannot_read_items_is_not_turned_away
         sync = build_online_sync(demo_replica, settings, DEMO_WRITE_KEY)
         verdict = Station(demo_replica, DOOR, unknown_item=sync.lookup).redeem(str(fresh.id))
     assert verdict.kind is VerdictKind.UNKNOWN_OFFLINE and "check the ticket by hand" in verdict.reason
+
+
+def test_a_server_without_get_item_that_applied_a_use_whose_answer_was_lost_never_admits_the_ticket_again(
+        demo_replica, sim, server_client):
+    ticket = demo.item_uuid(demo.GA, 32)
+    door = Station(demo_replica, DOOR)
+    assert door.redeem(ticket).accepted
+    api = ApiSettings(sim.url, DEMO_WRITE_KEY, timeouts=FAST)
+    sim.faults = FaultSettings(missing_optional_routes=True, drop_after_commit_rate=1.0)
+    sync_until_settled(make_engine(demo_replica, api))
+    sim.faults = FaultSettings()
+    assert states(demo_replica) == ["DOUBTFUL"]  # listed for the manager, never a conflict that gives the use back
+    [listed] = conflicts(demo_replica)
+    assert "check this item" in listed.server_message
+    assert door.redeem(ticket).kind is VerdictKind.ALREADY_USED
+    assert server_client.get_item(demo.GA.id, ticket).redemption_count == 1
+
+
+def test_a_server_that_fails_after_committing_is_read_back_not_sent_again(demo_replica, api, sim, server_client):
+    voucher = demo.item_uuid(demo.DRINKS, 26)
+    assert Station(demo_replica, StationRules("Bar", Preset.BAR)).redeem(voucher).accepted
+    engine = make_engine(demo_replica, api)
+    sim.faults = FaultSettings(error_after_commit_rate=1.0)
+    with ProductsClient(api, on_call=engine._observe) as client:
+        engine.upload(client)
+    sim.faults = FaultSettings()
+    sync_until_settled(engine)
+    assert states(demo_replica) == ["DONE"]
+    assert server_client.get_item(demo.DRINKS.id, voucher).redemption_count == 1
+
+
+def test_a_ticket_the_server_already_counts_as_used_is_a_conflict_before_anything_is_sent(tmp_path, api, sim,
+                                                                                          server_client):
+    ticket = demo.item_uuid(demo.VIP, 5)
+    first, second = stations_that_accepted(tmp_path, ticket, ["Door 1", "Door 2"], Preset.DOOR)
+    sync_until_settled(make_engine(first, api))
+    report = make_engine(second, api).run_once()
+    assert (report.sent, report.rejected) == (0, 1)
+    assert states(second) == ["REJECTED"] and [c.item_uuid for c in conflicts(second)] == [ticket]
+    assert server_client.get_item(demo.VIP.id, ticket).redemption_count == 1
+
+
+def test_a_409_for_a_ticket_another_door_used_a_moment_before_is_never_settled_as_done(tmp_path, api, sim,
+                                                                                       server_client):
+    ticket = demo.item_uuid(demo.VIP, 6)
+    first, second = stations_that_accepted(tmp_path, ticket, ["Door 1", "Door 2"], Preset.DOOR)
+    sim.faults = FaultSettings(conflict_status=409)
+    engine = make_engine(second, api)
+
+    def the_other_door_goes_first(endpoint: str, ok: bool, seconds: float) -> None:
+        engine._observe(endpoint, ok, seconds)
+        if endpoint == "GET /v1/products/{id}/items/{item_id}" and states(first) != ["DONE"]:
+            sync_until_settled(make_engine(first, api))  # between our read of the count and our send
+
+    with ProductsClient(api, on_call=the_other_door_goes_first) as client:
+        assert engine.upload(client).unknown == 1  # 409: unknown, read back before anything else
+    sync_until_settled(engine)
+    assert states(second) == ["DOUBTFUL"]
+    [listed] = conflicts(second)
+    assert "answered 409" in listed.server_message
+    assert server_client.get_item(demo.VIP.id, ticket).redemption_count == 1
+
+
+def test_a_trickling_server_never_keeps_the_next_guests_waiting(demo_replica, sim):
+    from app.sync.service import build_online_sync
+
+    settings = Settings.model_validate({"api": {"base_url": sim.url}, "product_ids": ALL_PRODUCTS})
+    door = Station(demo_replica, DOOR, unknown_item=build_online_sync(demo_replica, settings, DEMO_WRITE_KEY).lookup)
+    sim.faults = FaultSettings(trickle_bytes_per_s=1)
+    started = time.monotonic()
+    verdicts = [door.redeem(code) for code in (demo.UNKNOWN_ITEM, demo.item_uuid(demo.GA, 33),
+                                               demo.item_uuid(demo.GA, 34))]
+    took = time.monotonic() - started
+    sim.faults = FaultSettings()
+    assert [v.kind for v in verdicts] == [VerdictKind.UNKNOWN_OFFLINE, VerdictKind.ACCEPTED, VerdictKind.ACCEPTED]
+    assert "did not answer in time" in verdicts[0].reason
+    assert took < 5, f"three guests waited {took:.1f} s behind a server that trickles its answers"

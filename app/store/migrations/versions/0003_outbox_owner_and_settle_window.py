@@ -21,6 +21,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("owner", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("sent_at", sa.Float(), nullable=True))
         batch.add_column(sa.Column("settle_after", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("answer_status", sa.Integer(), nullable=True))
     with op.batch_alter_table("conflicts") as batch:
         batch.add_column(sa.Column("kind", sa.String(length=16), nullable=False, server_default="refused"))
         batch.add_column(sa.Column("expected_count", sa.Integer(), nullable=True))
@@ -40,5 +41,5 @@ def downgrade() -> None:
         for name in ("server_count", "expected_count", "kind"):
             batch.drop_column(name)
     with op.batch_alter_table("outbox") as batch:
-        for name in ("settle_after", "sent_at", "owner", "server_count_before"):
+        for name in ("answer_status", "settle_after", "sent_at", "owner", "server_count_before"):
             batch.drop_column(name)
