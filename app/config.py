@@ -61,6 +61,10 @@ class StationSettings(BaseModel):
         return StationRules(self.name.strip(), Preset(self.preset), frozenset(self.product_ids))
 
 
+FIRST_CAMERA = ""
+NO_CAMERA = "none"  # scan with a hand scanner only
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -68,12 +72,21 @@ class Settings(BaseModel):
     station: StationSettings = Field(default_factory=StationSettings)
     event_id: str = ""
     product_ids: list[str] = Field(default_factory=list)  # the products this replica downloads
-    camera: str = "synthetic"  # "synthetic", a camera index ("0"), a device path, a video file or folder
+    # "" (the first camera found), "none", a camera index ("0"), a device path, a video file or a folder.
+    camera: str = FIRST_CAMERA
     hide_names: bool = False
     verdict_seconds: float = Field(3.0, ge=1, le=30)
     cooldown_s: float = Field(3.0, ge=0.5, le=60)
     sounds: bool = True
     pin_hash: str = ""  # app.secrets.hash_pin; empty: no PIN set yet
+
+    @field_validator("camera")
+    @classmethod
+    def _no_demo_camera(cls, value: str) -> str:
+        # Older settings files named the synthetic demo camera, which only `usher demo` may run: a kiosk
+        # on it writes made-up scans into the audit log. Such files get the first real camera instead.
+        value = value.strip()
+        return FIRST_CAMERA if value == "synthetic" else value
 
 
 def config_dir() -> Path:
