@@ -56,9 +56,14 @@ class StationSettings(BaseModel):
     name: str = Field("Door 1", min_length=1, max_length=60)
     preset: Literal["door", "bar", "any"] = "door"
     product_ids: list[str] = Field(default_factory=list)  # empty: every product of the preset's types
+    refuse_inactive: bool = False  # refuse tickets of products whose sales have closed (default: admit them)
 
     def rules(self) -> StationRules:
-        return StationRules(self.name.strip(), Preset(self.preset), frozenset(self.product_ids))
+        return StationRules(self.name.strip(), Preset(self.preset), frozenset(self.product_ids), self.refuse_inactive)
+
+
+FIRST_CAMERA = ""
+NO_CAMERA = "none"  # scan with a hand scanner only
 
 
 class Settings(BaseModel):
@@ -68,7 +73,8 @@ class Settings(BaseModel):
     station: StationSettings = Field(default_factory=StationSettings)
     event_id: str = ""
     product_ids: list[str] = Field(default_factory=list)  # the products this replica downloads
-    camera: str = "synthetic"  # "synthetic", a camera index ("0"), a device path, a video file or folder
+    # "" (the first camera found), "none", a camera index ("0"), a device path, a video file or a folder.
+    camera: str = FIRST_CAMERA
     hide_names: bool = False
     verdict_seconds: float = Field(3.0, ge=1, le=30)
     cooldown_s: float = Field(3.0, ge=0.5, le=60)
@@ -94,6 +100,14 @@ class Settings(BaseModel):
         if parsed.password is not None:
             raise ValueError("keep the password out of the settings: put it in ~/.pgpass (docs/venue.md)")
         return value
+
+    @field_validator("camera")
+    @classmethod
+    def _no_demo_camera(cls, value: str) -> str:
+        # Older settings files named the synthetic demo camera, which only `usher demo` may run: a kiosk
+        # on it writes made-up scans into the audit log. Such files get the first real camera instead.
+        value = value.strip()
+        return FIRST_CAMERA if value == "synthetic" else value
 
 
 def config_dir() -> Path:

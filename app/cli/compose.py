@@ -10,23 +10,29 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from app.config import Settings
+from app.config import FIRST_CAMERA, NO_CAMERA, Settings
 from app.scan.debounce import Debouncer
 from app.scan.pipeline import QtScanPipeline
-from app.scan.sources import CameraSource, FrameSource, ImageFolderSource, SyntheticCamera, VideoFileSource
-from app.services.station import Station
+from app.scan.sources import CameraSource, FrameSource, ImageFolderSource, VideoFileSource
+from app.services.station import UNDO_HOLD_S, Station
 from app.sync.engine import SyncEngine
 from app.sync.service import NotConfigured, build_online_sync
+from app.ui.cameras import SYSFS_VIDEO, find_cameras
 from app.ui.local_sync import LocalOnlySync
 from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 
-def camera_source(setting: str, demo_payloads: list[str]) -> FrameSource:
-    """The frame source a settings string names: "synthetic", a camera number, a folder, a file, a device."""
-    if setting == "synthetic":
-        return SyntheticCamera([(payload, 1.4, 3.6) for payload in demo_payloads], repeat=True)
+def camera_source(setting: str, sysfs: Path = SYSFS_VIDEO) -> FrameSource | None:
+    """The frame source a camera setting names: a camera number, a folder, a video file, a device — or
+    for "" the first camera found, None when there is none (the station scans with a hand scanner).
+    Never the synthetic demo camera: that is `usher demo`'s alone."""
+    if setting == NO_CAMERA:
+        return None
+    if setting == FIRST_CAMERA:
+        cameras = find_cameras(sysfs)
+        return CameraSource(cameras[0].device) if cameras else None
     if setting.isdigit():
         return CameraSource(int(setting))
     path = Path(setting)
@@ -39,13 +45,30 @@ def camera_source(setting: str, demo_payloads: list[str]) -> FrameSource:
 
 @dataclass
 class Kiosk:
-    """A running kiosk; `replace_sync` swaps the server connection when settings change."""
+    """A running kiosk; `replace_sync` swaps the server connection when settings change, `use_camera`
+    the camera (setup previews each camera it is asked about this way)."""
 
     replica: Engine
     station: Station
     window: MainWindow
     pipeline: QtScanPipeline | None
     engine: SyncEngine | None
+    cooldown_s: float = 3.0
+    camera: str | None = None  # the camera setting the pipeline runs on
+
+    def use_camera(self, setting: str) -> None:
+        if setting == self.camera:
+            return
+        if self.pipeline is not None:
+            self.pipeline.stop()
+        self.camera, self.pipeline = setting, None
+        source = camera_source(setting)
+        if source is None:
+            self.window.detach_scan_source()
+            return
+        self.pipeline = QtScanPipeline(source, debouncer=Debouncer(cooldown_s=self.cooldown_s))
+        self.window.attach_scan_source(self.pipeline)
+        self.pipeline.start()
 
     def replace_sync(self, settings: Settings, api_key: str) -> None:
         """Swaps the server connection without waiting on the UI thread: the old engine finishes the
@@ -77,16 +100,18 @@ def connect(replica: Engine, settings: Settings, api_key: str):  # type: ignore[
     return online.engine, online.engine, online.lookup
 
 
-def build_kiosk(replica: Engine, settings: Settings, api_key: str, source: FrameSource | None, *,
+def build_kiosk(replica: Engine, settings: Settings, api_key: str, camera: str | None, *,
                 settings_file: Path | None = None, first_run: bool = False, locked: bool = False) -> Kiosk:
+    """A kiosk on `camera` (a camera setting; None: no camera of its own, e.g. the demo drives it)."""
     control, engine, resolver = connect(replica, settings, api_key)
-    station = Station(replica, settings.station.rules(), unknown_item=resolver)
-    pipeline = None
-    if source is not None:
-        pipeline = QtScanPipeline(source, debouncer=Debouncer(cooldown_s=settings.cooldown_s))
-    window = MainWindow(replica, settings, station, control, pipeline, settings_file=settings_file,
+    # An accepted use waits out the undo window before it is sent, so the verdict's Undo can keep its promise.
+    station = Station(replica, settings.station.rules(), unknown_item=resolver, hold_for_undo_s=UNDO_HOLD_S)
+    window = MainWindow(replica, settings, station, control, settings_file=settings_file,
                         first_run=first_run, kiosk=locked)
-    kiosk = Kiosk(replica, station, window, pipeline, engine)
+    kiosk = Kiosk(replica, station, window, None, engine, cooldown_s=settings.cooldown_s)
+    if camera is not None:
+        kiosk.use_camera(camera)
+    window.camera_requested.connect(kiosk.use_camera)
 
     def upload_soon(verdict, _latency) -> None:  # type: ignore[no-untyped-def]
         if verdict.accepted and kiosk.engine is not None:
@@ -95,6 +120,4 @@ def build_kiosk(replica: Engine, settings: Settings, api_key: str, source: Frame
     window.verdict_shown.connect(upload_soon)
     if engine is not None:
         engine.start()
-    if pipeline is not None:
-        pipeline.start()
     return kiosk

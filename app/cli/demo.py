@@ -40,7 +40,9 @@ def scripted_round() -> list[DemoScan]:
         DemoScan(door, ticket, "the same ticket again"),
         *[DemoScan(bar, voucher, f"3-drink voucher, drink {n}") for n in (1, 2, 3, 4)],
         DemoScan(door, voucher, "a drink voucher at the door"),
-        DemoScan(door, item_uuid(INACTIVE, 1), "a ticket of a closed product"),
+        DemoScan(door, item_uuid(INACTIVE, 1), "a ticket of a product whose sales have closed: still valid"),
+        DemoScan(StationRules("Door 1", Preset.DOOR, refuse_inactive=True), item_uuid(INACTIVE, 2),
+                 "the same at a door set to refuse closed products"),
         DemoScan(door, UNKNOWN_ITEM, "a code that was never issued"),
         DemoScan(door, "WIFI:S:VenueGuest;T:nopass;;", "garbage (a Wi-Fi QR code)"),
         DemoScan(door, item_uuid(GA, 2), "network cut: a ticket", offline=True),
@@ -67,7 +69,6 @@ class DemoWorld:
             "station": {"name": "Door 1", "preset": "door"},
             "event_id": demo_data.EVENT_ID,
             "product_ids": [p.id for p in demo_data.PRODUCTS],
-            "camera": "synthetic",
             "pin_hash": "",
         })
         self.api_key = DEMO_WRITE_KEY
@@ -241,6 +242,11 @@ def run_window(out_dir: Path | None, quit_after_s: float | None) -> int:
             world.close()
 
 
+def default_screens_dir() -> Path:
+    """Where the headless demo saves its screenshots without --out: a new temporary folder, never the clone."""
+    return Path(tempfile.mkdtemp(prefix="usher-demo-screens-"))
+
+
 def _demo(args: argparse.Namespace) -> int:
     from PySide6.QtCore import qInstallMessageHandler
 
@@ -248,13 +254,13 @@ def _demo(args: argparse.Namespace) -> int:
     if args.headless or not _has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false;qt.qpa*=false")
-        return run_headless(Path(args.out or "demo-screens"))
+        return run_headless(Path(args.out) if args.out else default_screens_dir())
     return run_window(Path(args.out) if args.out else None, args.quit_after)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser("demo", help="the kiosk on its embedded demo (simulator, demo camera)")
     demo.add_argument("--headless", action="store_true", help="run the round offscreen (automatic with no display)")
-    demo.add_argument("--out", help="save a screenshot of every verdict here (headless default: demo-screens)")
+    demo.add_argument("--out", help="save a screenshot of every verdict here (headless default: a new temporary folder)")
     demo.add_argument("--quit-after", type=float, metavar="SECONDS", help="close the window after this long")
     demo.set_defaults(func=_demo)

@@ -11,8 +11,7 @@ from app.store.db import open_replica
 def _kiosk(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from app.cli.compose import build_kiosk, camera_source
-    from app.cli.demo import scripted_round
+    from app.cli.compose import build_kiosk
     from app.scan.wedge import KeyboardWedge
 
     settings = load_settings_or_explain()
@@ -20,9 +19,7 @@ def _kiosk(args: argparse.Namespace) -> int:
         return 2
     app = QApplication.instance() or QApplication(["usher"])
     replica = open_replica(args.db)
-    camera = args.camera or settings.camera
-    source = camera_source(camera, [scan.payload for scan in scripted_round()])
-    kiosk = build_kiosk(replica, settings, load_api_key(), source, settings_file=settings_path(),
+    kiosk = build_kiosk(replica, settings, load_api_key(), args.camera or settings.camera, settings_file=settings_path(),
                         first_run=not settings_path().exists(), locked=args.locked)
     kiosk.window.settings_changed.connect(lambda new: kiosk.replace_sync(new, load_api_key()))
     wedge = KeyboardWedge()
@@ -41,5 +38,6 @@ def _kiosk(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     kiosk = subparsers.add_parser("kiosk", help="open the check-in window")
     kiosk.add_argument("--locked", action="store_true", help="start full screen and locked (leaving needs the PIN)")
-    kiosk.add_argument("--camera", help="override the camera setting: a number, a device, a video file, a folder")
+    kiosk.add_argument("--camera", help="override the camera setting: a number, a device, a video file, a folder "
+                                        "(default: the one in station setup; on first run the first camera found)")
     kiosk.set_defaults(func=_kiosk)

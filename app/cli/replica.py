@@ -1,11 +1,15 @@
-"""Sub-commands on the replica: db upgrade, venue init/check (a shared PostgreSQL replica), import, redeem, stats."""
+"""Sub-commands on the replica: db upgrade, db backup, venue init/check (a shared PostgreSQL replica), import,
+redeem, stats."""
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
 import sys
+import uuid
 from pathlib import Path
 
-from app.domain.presentation import detail, headline
+from app.domain.presentation import detail, headline, shows_item
 from app.domain.rules import Preset, StationRules
 from app.services.importer import ImportRejected, import_file
 from app.services.reports import product_counts
@@ -43,6 +47,22 @@ def _venue_check(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _db_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of a SQLite replica, safe while the kiosk runs (SQLite's online backup)."""
+    engine = open_replica(args.db)
+    if engine.url.get_backend_name() != "sqlite" or not engine.url.database:
+        print("usher db backup copies a SQLite replica; back up PostgreSQL with pg_dump", file=sys.stderr)
+        return 2
+    target = Path(args.file)
+    if target.exists():
+        print(f"{target} exists already — choose a new file name", file=sys.stderr)
+        return 2
+    with sqlite3.connect(engine.url.database) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    print(f"Backed up {engine.url.database} to {target}")
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     engine = open_replica(args.db)
     try:
@@ -54,12 +74,22 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def product_id(text: str) -> str:
+    """--product: a product ID, or a one-line error saying what one looks like."""
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a product ID — they look like 3f2b6c1e-8a4b-4c1e-9a57-0d3e5b7a2c10 (see `usher stats`)") from None
+
+
 def _redeem(args: argparse.Namespace) -> int:
     engine = open_replica(args.db)
     rules = StationRules(args.station, Preset(args.preset), frozenset(args.product or ()))
-    verdict = Station(engine, rules).redeem(args.payload)
+    # The payload as the bytes the shell passed: invalid UTF-8 is the scanner's junk, judged like any code.
+    verdict = Station(engine, rules).redeem(os.fsencode(args.payload))
     print(f"{verdict.kind.value}: {headline(verdict.kind)} — {detail(verdict, rules.preset)}")
-    if verdict.product_name:
+    if verdict.product_name and shows_item(verdict.kind):
         print(f"  {verdict.product_name} #{verdict.item_number} · {verdict.holder_name}")
     return 0 if verdict.accepted else 1
 
@@ -78,6 +108,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     db = subparsers.add_parser("db", help="replica database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations").set_defaults(func=_db_upgrade)
+    backup = db_sub.add_parser("backup", help="copy the SQLite replica to FILE (safe while the kiosk runs)")
+    backup.add_argument("file")
+    backup.set_defaults(func=_db_backup)
 
     venue = subparsers.add_parser("venue", help="a venue's shared PostgreSQL replica (docs/venue.md)")
     venue_sub = venue.add_subparsers(dest="venue_command", required=True)
@@ -96,7 +129,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     redeem.add_argument("--station", required=True, help="station name, e.g. 'Door 1'")
     redeem.add_argument("--preset", choices=[p.value for p in Preset], default="any",
                         help="which product types the station accepts (door: tickets, bar: vouchers)")
-    redeem.add_argument("--product", action="append", help="accept only this product id (repeatable)")
+    redeem.add_argument("--product", action="append", type=product_id,
+                        help="accept only this product id (repeatable)")
     redeem.set_defaults(func=_redeem)
 
     subparsers.add_parser("stats", help="per-product counts").set_defaults(func=_stats)

@@ -1,7 +1,9 @@
 """`usher import FILE`: events, products and items from a JSON or CSV export into the replica.
 
 The whole file is checked before anything is written, and written in one transaction: a bad row
-rejects the file with its line number and reason, and changes nothing.
+rejects the file with its line number and reason, and changes nothing. So does anything ambiguous: a key
+given twice, a top-level key that is not a section, the same id twice, a file with nothing to import.
+Reading is linear in the file's size (1,000,000 items: see benchmarks/import.py).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from app.store.replica import items as items_table
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 SECTIONS = ("events", "products", "items")
+INT64 = (-(2**63), 2**63 - 1)  # what the database stores
 events = Event.__table__
 
 
@@ -39,6 +42,13 @@ class _Record(BaseModel):
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return None if value == "" else value  # CSV has no null: an empty cell means "not given"
+
+    @field_validator("*")
+    @classmethod
+    def _fits_the_database(cls, value: Any) -> Any:
+        if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+            raise ValueError("number too large")
+        return value
 
 
 class EventRecord(_Record):
@@ -113,12 +123,36 @@ class ImportSummary:
 
 # ---- reading: every record with the line it starts on ----
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise _DuplicateKey(next(key for key in keys if keys.count(key) > 1))
+    return dict(pairs)
+
+
+class _Lines:
+    """Line numbers of positions in `text`, asked in increasing order: counting only the newlines since
+    the last question keeps reading a large file linear."""
+
+    def __init__(self, text: str) -> None:
+        self._text, self._pos, self._line = text, 0, 1
+
+    def __call__(self, pos: int) -> int:
+        if pos < self._pos:
+            return self._text.count("\n", 0, pos) + 1  # rare: only for an error message
+        self._line += self._text.count("\n", self._pos, pos)
+        self._pos = pos
+        return self._line
+
+
 def _json_sections(text: str) -> dict[str, list[tuple[int, Any]]]:
     """Walks the top-level object with raw_decode so each array element keeps its line number."""
-    decoder = json.JSONDecoder()
-
-    def line_of(pos: int) -> int:
-        return text.count("\n", 0, pos) + 1
+    decoder = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys)
+    line_of = _Lines(text)
 
     def skip(pos: int) -> int:
         while pos < len(text) and text[pos] in " \t\r\n":
@@ -128,39 +162,55 @@ def _json_sections(text: str) -> dict[str, list[tuple[int, Any]]]:
     def expect(pos: int, char: str) -> int:
         pos = skip(pos)
         if pos >= len(text) or text[pos] != char:
-            raise ImportRejected(f"line {line_of(pos)}: expected '{char}'")
+            raise ImportRejected(f"line {line_of(pos)}: broken JSON (expected '{char}')")
         return pos + 1
 
+    def decode(pos: int) -> tuple[Any, int]:
+        try:
+            return decoder.raw_decode(text, pos)
+        except _DuplicateKey as exc:
+            raise ImportRejected(f"line {line_of(pos)}: the key '{exc}' appears twice in one object") from None
+        except RecursionError:
+            raise ImportRejected(f"line {line_of(pos)}: nested too deeply") from None
+
     sections: dict[str, list[tuple[int, Any]]] = {}
+    if text[skip(0):skip(0) + 1] != "{":
+        raise ImportRejected(f"line {line_of(skip(0))}: a JSON import is one object: "
+                             '{"events": [...], "products": [...], "items": [...]}')
     pos = expect(0, "{")
     if text[skip(pos)] == "}":
         return sections
     while True:
-        key, pos = decoder.raw_decode(text, skip(pos))
+        key_pos = skip(pos)
+        key, pos = decode(key_pos)
+        if key not in SECTIONS:
+            raise ImportRejected(f"line {line_of(key_pos)}: unknown key {json.dumps(key)[:60]} — "
+                                 f"a file holds only {', '.join(SECTIONS)}")
+        if key in sections:
+            raise ImportRejected(f"line {line_of(key_pos)}: '{key}' appears twice — put all {key} in one list")
         pos = expect(pos, ":")
         value_pos = skip(pos)
-        if key in SECTIONS:
-            if text[value_pos:value_pos + 1] != "[":
-                raise ImportRejected(f"line {line_of(value_pos)}: '{key}' must be a list")
-            records: list[tuple[int, Any]] = []
-            pos = skip(value_pos + 1)
-            if text[pos] == "]":
-                pos += 1
-            else:
-                while True:
-                    start = skip(pos)
-                    value, pos = decoder.raw_decode(text, start)
-                    records.append((line_of(start), value))
-                    pos = skip(pos)
-                    if text[pos] == "]":
-                        pos += 1
-                        break
-                    pos = expect(pos, ",")
-            sections[key] = records
+        if text[value_pos:value_pos + 1] != "[":
+            raise ImportRejected(f"line {line_of(value_pos)}: '{key}' must be a list")
+        records: list[tuple[int, Any]] = []
+        pos = skip(value_pos + 1)
+        if text[pos] == "]":
+            pos += 1
         else:
-            _, pos = decoder.raw_decode(text, value_pos)  # other keys (metadata) are ignored
+            while True:
+                start = skip(pos)
+                value, pos = decode(start)
+                records.append((line_of(start), value))
+                pos = skip(pos)
+                if text[pos] == "]":
+                    pos += 1
+                    break
+                pos = expect(pos, ",")
+        sections[key] = records
         pos = skip(pos)
         if text[pos] == "}":
+            if text[skip(pos + 1):].strip():
+                raise ImportRejected(f"line {line_of(skip(pos + 1))}: broken JSON (more after the end)")
             return sections
         pos = expect(pos, ",")
 
@@ -194,14 +244,17 @@ def read_records(path: Path) -> dict[str, list[tuple[int, dict[str, Any]]]]:
         raise ImportRejected(f"{path.name}: not UTF-8 text") from None
     except OSError as exc:
         raise ImportRejected(f"{path.name}: cannot read ({exc.strerror})") from None
+    is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
     try:
-        raw = _json_sections(text) if text.lstrip().startswith("{") else _csv_section(text)
+        raw = _json_sections(text) if is_json else _csv_section(text)
     except json.JSONDecodeError as exc:
         raise ImportRejected(f"line {exc.lineno}: broken JSON ({exc.msg})") from None
     except IndexError:
-        raise ImportRejected("the file ends too early") from None
+        raise ImportRejected(f"the {'JSON' if is_json else 'CSV'} file ends too early") from None
     except csv.Error as exc:
         raise ImportRejected(f"broken CSV ({exc})") from None
+    if not any(raw.values()):
+        raise ImportRejected(f"{path.name}: nothing to import — no events, products or items in it")
     validated: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for section, records in raw.items():
         model = _MODELS[section]
@@ -218,7 +271,19 @@ def read_records(path: Path) -> dict[str, list[tuple[int, dict[str, Any]]]]:
                 field = ".".join(str(p) for p in first["loc"])
                 raise ImportRejected(f"line {line}: {section[:-1]} field '{field}': {first['msg']}") from None
         validated[section] = out
+    _reject_duplicate_ids(validated)
     return validated
+
+
+def _reject_duplicate_ids(sections: dict[str, list[tuple[int, dict[str, Any]]]]) -> None:
+    """The same id twice would import as one record, reported as two: the file is ambiguous."""
+    for section, records in sections.items():
+        first_line: dict[str, int] = {}
+        for line, record in records:
+            key = record["id"].lower()
+            if key in first_line:
+                raise ImportRejected(f"line {line}: {section[:-1]} {key} is already on line {first_line[key]}")
+            first_line[key] = line
 
 
 # ---- writing ----

@@ -1,4 +1,11 @@
-"""The manager's numbers: per product, per station, over time, conflicts, the sync queue, the scan export."""
+"""The manager's numbers: per product, per station, over time, conflicts, the sync queue, the scan log
+and its export.
+
+Scopes, as the manager view names them: product counts are per item, so they include uses at every door
+that this replica has heard of (its own scans, and the server's counts as of the last download); scan
+counts, entries over time and the scan log are the scans recorded in this replica (this station, or
+every station sharing its database). Undone scans are not counted as entries.
+"""
 from __future__ import annotations
 
 import csv
@@ -6,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, and_, case, func, select
 
 from app.store.db import read_transaction
 from app.store.models import Conflict
+from app.store.outbox import WAITING, OpState
 from app.store.replica import items, outbox, products, scans
 
 conflicts_table = Conflict.__table__
@@ -41,20 +49,53 @@ class QueueSummary:
     rejected: int
     done: int
     oldest_waiting_at: float | None  # scan time of the oldest operation not yet settled
+    doubtful: int = 0  # uses the kiosk cannot settle alone: a manager checks each item
 
     @property
     def waiting(self) -> int:
+        """The same count as the status strip's (SyncStatus.waiting): the outbox's waiting states."""
         return self.pending + self.in_flight + self.unknown
 
 
 @dataclass(frozen=True, slots=True)
 class ConflictRow:
     item_uuid: str
-    product_id: str
-    station: str
+    item_number: int | None
+    product_name: str | None
+    holder_name: str
+    station: str  # where this replica accepted it
     scanned_at: float
+    other_station: str | None  # where it was used first, when known
+    other_used_at: float | None
     refused_at: float
     server_message: str
+    kind: str = "refused"  # or "doubtful": the server's word could not settle it; a manager checks the item
+    expected_count: int | None = None  # the count our use should have made
+    server_count: int | None = None  # the count the server gave
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRow:
+    """One line of the scan log."""
+
+    scan_id: int
+    scanned_at: float
+    station: str
+    verdict: str
+    item_number: int | None
+    product_name: str | None
+    holder_name: str
+    undoable: bool  # an accepted use not yet sent to the server (Station.undo can still give it back)
+
+
+def _holder(first: str | None, last: str | None) -> str:
+    return " ".join(part for part in (first, last) if part)
+
+
+def _not_undone():  # type: ignore[no-untyped-def]
+    """Scans that no UNDONE row points at."""
+    undone = select(scans.c.undoes_scan_id).where(scans.c.undoes_scan_id.is_not(None))
+    return scans.c.id.notin_(undone)
 
 
 def product_counts(engine: Engine) -> list[ProductCount]:
@@ -78,7 +119,7 @@ def product_counts(engine: Engine) -> list[ProductCount]:
 
 
 def station_counts(engine: Engine) -> list[StationCount]:
-    accepted = func.sum(case((scans.c.verdict == "ACCEPTED", 1), else_=0))
+    accepted = func.sum(case((and_(scans.c.verdict == "ACCEPTED", _not_undone()), 1), else_=0))
     refused = func.sum(case((scans.c.verdict.notin_(["ACCEPTED", "UNDONE"]), 1), else_=0))
     query = select(scans.c.station, accepted, refused).group_by(scans.c.station).order_by(scans.c.station)
     with read_transaction(engine) as conn:
@@ -86,9 +127,10 @@ def station_counts(engine: Engine) -> list[StationCount]:
 
 
 def entries_over_time(engine: Engine, bucket_s: int = 300) -> list[tuple[float, int]]:
-    """Accepted scans per time bucket: [(bucket start as Unix seconds, count)], oldest first."""
+    """Accepted scans (not undone) per time bucket: [(bucket start as Unix seconds, count)], oldest first."""
     bucket = func.floor(scans.c.scanned_at / bucket_s) * bucket_s
-    query = select(bucket, func.count()).where(scans.c.verdict == "ACCEPTED").group_by(bucket).order_by(bucket)
+    query = (select(bucket, func.count()).where(scans.c.verdict == "ACCEPTED", _not_undone())
+             .group_by(bucket).order_by(bucket))
     with read_transaction(engine) as conn:
         return [(float(start), int(count)) for start, count in conn.execute(query)]
 
@@ -97,39 +139,84 @@ def sync_queue(engine: Engine) -> QueueSummary:
     with read_transaction(engine) as conn:
         by_state = dict(conn.execute(select(outbox.c.state, func.count()).group_by(outbox.c.state)).all())
         oldest = conn.execute(
-            select(func.min(outbox.c.scanned_at)).where(outbox.c.state.in_(["PENDING", "IN_FLIGHT", "UNKNOWN"]))
+            select(func.min(outbox.c.scanned_at)).where(outbox.c.state.in_([s.value for s in WAITING]))
         ).scalar()
     return QueueSummary(
-        pending=by_state.get("PENDING", 0),
-        in_flight=by_state.get("IN_FLIGHT", 0),
-        unknown=by_state.get("UNKNOWN", 0),
-        rejected=by_state.get("REJECTED", 0),
-        done=by_state.get("DONE", 0),
+        pending=by_state.get(OpState.PENDING.value, 0),
+        in_flight=by_state.get(OpState.IN_FLIGHT.value, 0),
+        unknown=by_state.get(OpState.UNKNOWN.value, 0),
+        rejected=by_state.get(OpState.REJECTED.value, 0),
+        done=by_state.get(OpState.DONE.value, 0),
         oldest_waiting_at=oldest,
+        doubtful=by_state.get(OpState.DOUBTFUL.value, 0),
     )
 
 
 def conflicts(engine: Engine) -> list[ConflictRow]:
+    """Uses the server refused after this replica accepted them, with what is known of the other use."""
     c = conflicts_table.c
-    query = select(c.item_uuid, c.product_id, c.station, c.scanned_at, c.refused_at, c.server_message).order_by(c.id)
+    query = (
+        select(c.item_uuid, items.c.item_id, products.c.name, items.c.owner_first_name, items.c.owner_last_name,
+               c.station, c.scanned_at, items.c.first_used_station, items.c.first_used_at, c.server_redeemed_at,
+               c.refused_at, c.server_message, c.kind, c.expected_count, c.server_count)
+        .join_from(conflicts_table, items, items.c.id == c.item_uuid, isouter=True)
+        .join(products, products.c.id == c.product_id, isouter=True)
+        .order_by(c.id)
+    )
+    rows = []
     with read_transaction(engine) as conn:
-        return [ConflictRow(*row) for row in conn.execute(query)]
+        for (item_uuid, number, product, first, last, station, scanned_at, first_station, first_at, server_at,
+             refused_at, message, kind, expected, counted) in conn.execute(query):
+            # The other door is the first use, unless that was this very scan; then only the server's time is known.
+            elsewhere = first_station is not None and (first_station != station or abs(first_at - scanned_at) > 1)
+            other_at = first_at if elsewhere else (float(server_at) if server_at is not None else None)
+            rows.append(ConflictRow(item_uuid, number, product, _holder(first, last), station, scanned_at,
+                                    first_station if elsewhere else None, other_at, refused_at, message or "",
+                                    kind, expected, counted))
+    return rows
 
 
-SCAN_EXPORT_COLUMNS = ("scan_id", "scanned_at_utc", "station", "verdict", "reason", "item_uuid", "product_id", "uses_left")
+def _scan_log_query():  # type: ignore[no-untyped-def]
+    unsent = (select(outbox.c.scan_id)
+              .where(outbox.c.scan_id == scans.c.id, outbox.c.state == OpState.PENDING.value).exists())
+    undoable = and_(scans.c.verdict == "ACCEPTED", unsent)
+    return (
+        select(scans.c.id, scans.c.scanned_at, scans.c.station, scans.c.verdict, items.c.item_id, products.c.name,
+               items.c.owner_first_name, items.c.owner_last_name, undoable, scans.c.reason, scans.c.item_uuid,
+               scans.c.uses_left)
+        .join_from(scans, items, items.c.id == scans.c.item_uuid, isouter=True)
+        .join(products, products.c.id == scans.c.product_id, isouter=True)
+    )
 
 
-def export_scans_csv(engine: Engine, path: Path) -> int:
-    """Writes the scan log to CSV (no secrets are in it); returns the number of rows."""
-    query = select(
-        scans.c.id, scans.c.scanned_at, scans.c.station, scans.c.verdict, scans.c.reason,
-        scans.c.item_uuid, scans.c.product_id, scans.c.uses_left,
-    ).order_by(scans.c.id)
+def recent_scans(engine: Engine, limit: int = 100) -> list[ScanRow]:
+    """The newest scans first."""
+    query = _scan_log_query().order_by(scans.c.id.desc()).limit(limit)
+    with read_transaction(engine) as conn:
+        return [ScanRow(scan_id, at, station, verdict, number, product, _holder(first, last), bool(undoable))
+                for scan_id, at, station, verdict, number, product, first, last, undoable, *_ in conn.execute(query)]
+
+
+SCAN_EXPORT_COLUMNS = ("scan_id", "local_time", "station", "verdict", "reason", "ticket_number", "product",
+                       "holder", "item_uuid", "uses_left")
+
+
+def local_time_text(ts: float) -> str:
+    """'2026-12-01 21:05:12 +0100': the venue's clock, with its offset so the file stays unambiguous."""
+    return datetime.fromtimestamp(ts, tz=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+def export_scans_csv(engine: Engine, path: Path, hide_names: bool = False) -> int:
+    """Writes the scan log to CSV in local time (no secrets are in it; no names with `hide_names`);
+    returns the number of rows."""
     count = 0
     with read_transaction(engine) as conn, path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(SCAN_EXPORT_COLUMNS)
-        for scan_id, at, *rest in conn.execute(query):
-            writer.writerow([scan_id, datetime.fromtimestamp(at, tz=timezone.utc).isoformat(timespec="seconds"), *rest])
+        for (scan_id, at, station, verdict, number, product, first, last, _undoable, reason, item_uuid,
+             uses_left) in conn.execute(_scan_log_query().order_by(scans.c.id)):
+            holder = "" if hide_names else _holder(first, last)
+            writer.writerow([scan_id, local_time_text(at), station, verdict, reason, number, product, holder,
+                             item_uuid, uses_left])
             count += 1
     return count

@@ -117,7 +117,8 @@ def _ping_when_idle(engine: Engine) -> None:
 @contextmanager
 def write_transaction(engine: Engine, replaceable: bool = False) -> Iterator[Connection]:
     """A transaction that holds the write lock from its first statement, committed on success and on
-    disk when this returns — unless `replaceable` (data the server can send again), which skips the fsync."""
+    disk when this returns — unless `replaceable` (what the server can tell again: downloads, settled
+    answers), which skips the fsync; the next durable commit takes it to disk too."""
     with engine.connect().execution_options(write=True, replaceable=replaceable) as connection, connection.begin():
         yield connection
 

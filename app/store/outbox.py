@@ -74,12 +74,14 @@ class Operation:
     settle_after: float | None
     answer_status: int | None
     payload: dict[str, object]
+    quantity: int | None = None  # the item's redemption_quantity, as the replica knows it
 
 
 def _operation(row) -> Operation:  # type: ignore[no-untyped-def]
     return Operation(row.id, row.op_uuid, row.kind, row.item_uuid, row.product_id, OpState(row.state), row.attempts,
                      row.expected_count, row.server_count_before, row.scanned_at, row.station, row.owner,
-                     row.sent_at, row.settle_after, row.answer_status, json.loads(row.payload or "{}"))
+                     row.sent_at, row.settle_after, row.answer_status, json.loads(row.payload or "{}"),
+                     row._mapping.get("quantity"))
 
 
 def _from(op: Operation, *states: OpState, owner: str | None = None):  # type: ignore[no-untyped-def]
@@ -124,15 +126,19 @@ def _sendable():  # type: ignore[no-untyped-def]
                 or_(outbox.c.kind != Kind.REDEEM.value, outbox.c.item_uuid.not_in(in_doubt)))
 
 
+_WITH_QUANTITY = select(outbox, items.c.redemption_quantity.label("quantity")).join_from(
+    outbox, items, outbox.c.item_uuid == items.c.id, isouter=True)
+
+
 def next_to_send(conn: Connection, now: float, limit: int) -> list[Operation]:
     """Sendable operations that are due, oldest first."""
-    rows = conn.execute(select(outbox).where(_sendable(), outbox.c.next_attempt_at <= now)
+    rows = conn.execute(_WITH_QUANTITY.where(_sendable(), outbox.c.next_attempt_at <= now)
                         .order_by(outbox.c.id).limit(limit))
     return [_operation(r) for r in rows]
 
 
 def due_unknown(conn: Connection, now: float, limit: int) -> list[Operation]:
-    rows = conn.execute(select(outbox).where(outbox.c.state == OpState.UNKNOWN.value, outbox.c.next_attempt_at <= now)
+    rows = conn.execute(_WITH_QUANTITY.where(outbox.c.state == OpState.UNKNOWN.value, outbox.c.next_attempt_at <= now)
                         .order_by(outbox.c.id).limit(limit))
     return [_operation(r) for r in rows]
 
@@ -161,7 +167,7 @@ def mark_sending(conn: Connection, op: Operation, owner: str, now: float, settle
         return None
     return Operation(op.id, op.op_uuid, op.kind, op.item_uuid, op.product_id, OpState.IN_FLIGHT, op.attempts + 1,
                      expected_count, server_count_before, op.scanned_at, op.station, owner, now, settle_after,
-                     None, op.payload)
+                     None, op.payload, op.quantity)
 
 
 def take_over_interrupted(conn: Connection, owner: str, now: float, settle_window_s: float) -> int:

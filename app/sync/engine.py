@@ -6,8 +6,8 @@ Exactly once without an idempotency key (docs/sync.md has the argument in full):
   settle window, before its request leaves (app/store/outbox.py);
 - what became of a send, and what a read-back says, are decided by pure tables (app/sync/outcomes.py):
   a lost answer is UNKNOWN and is read back; a read-back may deny a use only after its settle window;
-- the count a use should produce is the server's count read just before sending (where the server can
-  read single items), so another door's use is never taken for ours;
+- for a multi-use item the count a use should produce is the server's count read just before sending,
+  so another door's use is never taken for ours;
 - whatever the kiosk cannot settle is listed for the manager (DOUBTFUL), never resolved silently.
 """
 from __future__ import annotations
@@ -109,6 +109,7 @@ class SyncEngine:
         self._last_success_at: float | None = None
         self._other_uploader = False
         self._holds_lease = False
+        self._lease_until = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -255,8 +256,12 @@ class SyncEngine:
 
     def _take_lease(self, conn, now: float) -> bool:  # type: ignore[no-untyped-def]
         """Takes or renews the upload lease inside the caller's transaction; on first taking it, reads
-        back whatever a previous uploader left IN_FLIGHT."""
+        back whatever a previous uploader left IN_FLIGHT. A lease that outlasts the next call by a margin
+        is ours without asking: nobody may take it before it expires."""
+        if self._holds_lease and now + self.api.timeouts.total + 5.0 < self._lease_until:
+            return True
         held = lease.acquire(conn, lease.UPLOAD, self.owner, now, self.lease_ttl_s)
+        self._lease_until = now + self.lease_ttl_s if held else 0.0
         if held and not self._holds_lease:
             interrupted = ob.take_over_interrupted(conn, self.owner, now, self.settle_window_s)
             if interrupted:
@@ -311,9 +316,8 @@ class SyncEngine:
             if not self._take_lease(conn, now):
                 return False
             if op.kind == ob.Kind.REDEEM.value:
-                quantity = _quantity(conn, op.item_uuid)
-                if before is not None and quantity is not None and before >= quantity:
-                    ob.reject(conn, op, f"Already fully used on the server ({before} of {quantity}) before this "
+                if before is not None and op.quantity is not None and before >= op.quantity:
+                    ob.reject(conn, op, f"Already fully used on the server ({before} of {op.quantity}) before this "
                               "kiosk's use was sent", now, server_count=before)
                     report.rejected += 1
                     return True
@@ -334,9 +338,11 @@ class SyncEngine:
         return self._settle_send(sending, fate, error, answer, report)
 
     def _count_before_sending(self, client: ProductsClient, op: ob.Operation, report: SyncReport) -> int | None | bool:
-        """The server's count of the item just before a use is sent, so that another door's use is never
-        taken for ours (None: cannot be read, use the local count; False: the read failed, stop this pass)."""
-        if Capability.GET_ITEM not in self.api.capabilities:
+        """The server's count of a multi-use item just before a use is sent, so that another door's use is
+        never taken for ours (None: not read, use the local count; False: the read failed, stop this pass).
+        A single use needs no read: the server refuses it once used, and a lost answer is judged by the
+        time the server says the item was used up."""
+        if op.quantity is None or op.quantity <= 1 or Capability.GET_ITEM not in self.api.capabilities:
             return None
         try:
             item = client.get_item(op.product_id, op.item_uuid)
@@ -367,7 +373,9 @@ class SyncEngine:
         now = self.clock()
         message = error.message if error is not None else ""
         idempotent = op.kind != ob.Kind.REDEEM.value
-        with write_transaction(self.engine) as conn:
+        # A settle need not wait for the disk: lost in a power cut, the row is IN_FLIGHT again and is read
+        # back. (The mark before the send must be durable: lost, it would be sent twice.)
+        with write_transaction(self.engine, replaceable=True) as conn:
             if fate is Fate.APPLIED:
                 count = answer.redemption_count if answer is not None else None
                 if ob.confirm(conn, op, count, answer.redeemed_at if answer is not None else None, now):
@@ -443,7 +451,7 @@ class SyncEngine:
         use = SentUse(op.expected_count, op.server_count_before, op.sent_at, op.settle_after, op.answer_status)
         read = ReadBack(item.redemption_count, item.redemption_quantity, item.redeemed_at)
         judgement, why = judge_readback(use, read, now, self.clock_skew_s)
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.engine, replaceable=True) as conn:  # learnt again by reading back
             if judgement is Judgement.CONFIRMED:
                 if ob.confirm(conn, op, item.redemption_count, item.redeemed_at, now):
                     self._queue_checkin(conn, op, now)
@@ -486,10 +494,6 @@ class SyncEngine:
             else:
                 self._succeeded()
         return applied
-
-
-def _quantity(conn, item_uuid: str) -> int | None:  # type: ignore[no-untyped-def]
-    return conn.execute(select(items.c.redemption_quantity).where(items.c.id == item_uuid)).scalar()
 
 
 def _about(item: ProductItem | None, op: ob.Operation) -> bool:

@@ -26,8 +26,18 @@ CAMERA_STATE_TEXT = {
 }
 
 
+CAMERA_WORKING = frozenset({SourceState.STARTING.value, SourceState.LIVE.value})
+
+
 def camera_state_text(state: str) -> str:
     return CAMERA_STATE_TEXT.get(state, state)
+
+
+def camera_problem(state: str) -> str | None:
+    """Why a camera that should be scanning is not, in words; None while it works (or there is none)."""
+    if state == NO_CAMERA or state in CAMERA_WORKING:
+        return None
+    return camera_state_text(state)
 
 
 class CameraPreview(QWidget):

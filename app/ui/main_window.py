@@ -5,6 +5,10 @@ Scans go through `on_payload(text, captured_at)`, whatever their source (camera 
 wedge, search). The redeem runs on a worker thread, never on the UI thread: it is ~2 ms on a quiet
 replica, but it commits durably (fsync), can wait up to the busy timeout while the sync engine writes,
 and an unknown item may be asked of the server. Scans are decided one at a time, in arrival order.
+
+A scan never takes staff off the page they are on: on the scan screen the verdict fills it; over any
+other page (manager, PIN, search, setup) it shows as an overlay that closes by itself (or on a tap) and
+leaves the page as it was. The manager PIN stays good for a few minutes (app.ui.manager_session).
 """
 from __future__ import annotations
 
@@ -15,12 +19,12 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
 from app.config import Settings, save_settings
-from app.domain.presentation import look
+from app.domain.presentation import UNDO_REFUSED_DETAIL, UNDONE_DETAIL, look
 from app.domain.verdict import Verdict
 from app.scan.pipeline import QtScanPipeline, ScanEvent
 from app.scan.sources import Frame, SourceState
@@ -28,28 +32,40 @@ from app.scan.wedge import KeyboardWedge
 from app.services.station import Station
 from app.sync.status import Override, SyncControl
 from app.ui.background import Background
-from app.ui.camera_preview import NO_CAMERA, CameraPreview, camera_state_text
+from app.ui.camera_preview import NO_CAMERA, CameraPreview, camera_problem, camera_state_text
 from app.ui.gui_thread_gc import GuiThreadGarbageCollector
 from app.ui.manager_page import ManagerPage
+from app.ui.manager_session import ManagerSession
 from app.ui.pin_page import PinPage
 from app.ui.search_page import SearchPage
 from app.ui.setup_page import KeyStore, SecretsKeyStore, SetupPage
 from app.ui.sounds import READ_BEEP, SoundPlayer
 from app.ui.status_strip import StatusStrip
 from app.ui.theme import stylesheet
-from app.ui.verdict_panel import VerdictPanel
+from app.ui.verdict_panel import VerdictOverlay, VerdictPanel
 
 log = logging.getLogger(__name__)
 
 SYNC_POLL_MS = 1000
 BASE_FONT_PT = 13
-UNDONE_TEXT = "The use was given back"
-UNDO_REFUSED_TEXT = "Too late — it was already sent, or more than a minute has passed"
+
+
+class PagesWithOverlay(QStackedWidget):
+    """The window's pages, and over them the overlay a scan shows its verdict in (always their size)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.overlay = VerdictOverlay(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.overlay.setGeometry(self.rect())
 
 
 class MainWindow(QMainWindow):
     verdict_shown = Signal(object, object)  # the Verdict; seconds from capture to screen, or None
     settings_changed = Signal(object)  # the new Settings, already saved and applied here
+    camera_requested = Signal(str)  # a camera setting to scan with from now on (setup's preview, or saved)
 
     def __init__(
         self,
@@ -57,13 +73,13 @@ class MainWindow(QMainWindow):
         settings: Settings,
         station: Station,
         sync: SyncControl,
-        scan_source: QtScanPipeline | None = None,
         *,
         wedge: KeyboardWedge | None = None,
         settings_file: Path | None = None,
         first_run: bool = False,
         kiosk: bool = False,
         key_store: KeyStore | None = None,
+        manager_session: ManagerSession | None = None,
     ) -> None:
         super().__init__()
         self.engine, self.settings, self.station, self.sync = engine, settings, station, sync
@@ -72,7 +88,7 @@ class MainWindow(QMainWindow):
         self._writer = Background(self)  # scans and undos, in order
         self._reader = Background(self)  # searches and reports, never ahead of a scan
         self._after_pin: Callable[[], None] | None = None
-        self._manager_unlocked = False
+        self.manager_session = manager_session or ManagerSession()
         self.kiosk_locked = False
 
         self.sounds = SoundPlayer(enabled=settings.sounds, parent=self)
@@ -83,9 +99,10 @@ class MainWindow(QMainWindow):
         self.pin_page = PinPage()
         self.manager_page = ManagerPage(engine, self._reader)
         self.setup_page = SetupPage(engine, self._reader, key_store or SecretsKeyStore(), settings_file)
-        self.pages = QStackedWidget()
+        self.pages = PagesWithOverlay()
         for page in (self.panel, self.search_page, self.pin_page, self.manager_page, self.setup_page):
             self.pages.addWidget(page)
+        self.overlay = self.pages.overlay
 
         self.search_button = QPushButton("Search")
         self.manager_button = QPushButton("Manager")
@@ -116,9 +133,10 @@ class MainWindow(QMainWindow):
 
         self.search_button.clicked.connect(self.open_search)
         self.manager_button.clicked.connect(self.open_manager)
-        self.panel.undo_requested.connect(self._undo)
+        for verdicts in (self.panel, self.overlay):
+            verdicts.undo_requested.connect(lambda scan_id, shown=verdicts: self._undo(shown, scan_id))
         self.strip.override_requested.connect(self._set_override)
-        self.search_page.check_in_requested.connect(self.on_payload)
+        self.search_page.check_in_requested.connect(self._check_in_from_search)
         self.search_page.back_requested.connect(self.show_scanning)
         self.pin_page.granted.connect(self._pin_granted)
         self.pin_page.pin_chosen.connect(self._keep_pin)
@@ -127,7 +145,10 @@ class MainWindow(QMainWindow):
         self.manager_page.setup_requested.connect(self.open_setup)
         self.manager_page.kiosk_requested.connect(self._toggle_kiosk)
         self.manager_page.sync_now_requested.connect(self._sync_now)
+        self.manager_page.undo_requested.connect(self._undo_from_log)
+        self.manager_page.activity.connect(self.manager_session.touch)
         self.setup_page.applied.connect(self._setup_applied)
+        self.setup_page.camera_preview_requested.connect(self.camera_requested.emit)
         self.setup_page.cancelled.connect(self._setup_cancelled)
 
         self._sync_timer = QTimer(self, interval=SYNC_POLL_MS)
@@ -136,15 +157,13 @@ class MainWindow(QMainWindow):
         self.on_camera_state(NO_CAMERA)
         self.apply_settings(settings)
         self.poll_sync()
-        if scan_source is not None:
-            self.attach_scan_source(scan_source)
         if wedge is not None:
             self.attach_keyboard_wedge(wedge)
-        if first_run:
-            self.setup_page.load(settings, first_run=True)
-            self.pages.setCurrentWidget(self.setup_page)
         if kiosk:
             self.lock_kiosk()
+        if first_run:  # after locking: a fresh install started locked at login must still be set up
+            self.setup_page.load(settings, first_run=True)
+            self.pages.setCurrentWidget(self.setup_page)
 
     # ---- scanning ----
 
@@ -154,6 +173,10 @@ class MainWindow(QMainWindow):
         source.frame.connect(self._on_source_frame)
         source.state.connect(self.on_camera_state)
         self.on_camera_state(SourceState.STARTING.value)
+
+    def detach_scan_source(self) -> None:
+        """The station scans with a hand scanner only."""
+        self.on_camera_state(NO_CAMERA)
 
     def attach_keyboard_wedge(self, wedge: KeyboardWedge) -> None:
         """Scans typed by a USB scanner; the wedge must also be installed on the application."""
@@ -169,22 +192,41 @@ class MainWindow(QMainWindow):
         """One scanned code (camera, keyboard wedge or search): beep at once, decide off the UI thread,
         then show the verdict. `captured_at` is the perf_counter time of the frame, when known."""
         self.sounds.play(READ_BEEP)
-        self.show_scanning()
         self._writer.submit(lambda: self.station.redeem(text), lambda verdict: self.show_verdict(verdict, captured_at))
 
+    def _check_in_from_search(self, item_uuid: str) -> None:
+        """Staff chose this guest: the verdict shows full screen, as for a scan at the door."""
+        self.show_scanning()
+        self.on_payload(item_uuid)
+
     def show_verdict(self, verdict: Verdict, captured_at: float | None = None) -> None:
-        self.panel.show_verdict(verdict, self.station.rules.preset, self.settings.hide_names, self.settings.verdict_seconds)
+        """On the scan screen, or as an overlay over whatever page staff are on."""
+        shown = self.panel if self.pages.currentWidget() is self.panel else self.overlay
+        shown.show_verdict(verdict, self.station.rules.preset, self.settings.hide_names,
+                           self.settings.verdict_seconds, self._undo_seconds_left(verdict))
+        if shown is self.overlay:
+            self.overlay.show()
+            self.overlay.raise_()
         self.sounds.play(look(verdict.kind).sound)
         latency = None if captured_at is None else time.perf_counter() - captured_at
         self.verdict_shown.emit(verdict, latency)
 
-    def _undo(self, scan_id: int) -> None:
+    def _undo_seconds_left(self, verdict: Verdict) -> float:
+        """How long undoing this verdict's scan can still work: its upload waits that long (it was decided
+        just now). 0 when the station sends at once: then Undo is not offered, as it could not work."""
+        return self.station.hold_for_undo_s if verdict.accepted and verdict.scan_id is not None else 0.0
+
+    def _undo(self, shown: VerdictPanel, scan_id: int) -> None:
         seconds = self.settings.verdict_seconds
         self._writer.submit(
             lambda: self.station.undo(scan_id),
-            lambda undone: self.panel.show_undo_result(undone, UNDONE_TEXT if undone else UNDO_REFUSED_TEXT, seconds),
-            lambda error: self.panel.show_undo_result(False, error, seconds),
+            lambda undone: shown.show_undo_result(undone, UNDONE_DETAIL if undone else UNDO_REFUSED_DETAIL, seconds),
+            lambda error: shown.show_undo_result(False, error, seconds),
         )
+
+    def _undo_from_log(self, scan_id: int) -> None:
+        self._writer.submit(lambda: self.station.undo(scan_id), self.manager_page.show_undo_result,
+                            lambda error: self.manager_page.show_undo_result(False))
 
     def show_frame(self, frame: np.ndarray) -> None:
         self.preview.show_frame(frame)
@@ -195,11 +237,14 @@ class MainWindow(QMainWindow):
         self.preview.show_state(state)
         self.setup_page.preview.show_state(state)
         self.strip.set_camera_state(camera_state_text(state))
+        self.panel.set_camera(state != NO_CAMERA, camera_problem(state))
 
     # ---- sync ----
 
     def poll_sync(self) -> None:
-        self.strip.update_status(self.sync.status())
+        status = self.sync.status()
+        self.strip.update_status(status)
+        self.manager_page.show_sync_status(status)
 
     def _set_override(self, override: Override) -> None:
         self.sync.set_override(override)
@@ -219,16 +264,20 @@ class MainWindow(QMainWindow):
         self.sounds.enabled = settings.sounds
         self.strip.set_station(self.station.rules.name)
         self.panel.set_ready_preset(self.station.rules.preset)
+        self.manager_page.hide_names = settings.hide_names
+        self.manager_page.api_flags = ({"list_items": settings.api.list_items, "get_item": settings.api.get_item,
+                                        "sales": settings.api.sales} if settings.api.base_url else {})
         self.setWindowTitle(f"Usher — {self.station.rules.name}")
 
     def _setup_applied(self, settings: Settings) -> None:
         self.apply_settings(settings)
+        self.camera_requested.emit(settings.camera)
         self.settings_changed.emit(settings)
         self.strip.flash("Settings saved — in use from the next scan")
         self.show_scanning()
 
     def _setup_cancelled(self) -> None:
-        if self._manager_unlocked:
+        if self.manager_session.unlocked:
             self.pages.setCurrentWidget(self.manager_page)
         else:
             self.show_scanning()
@@ -245,33 +294,31 @@ class MainWindow(QMainWindow):
     # ---- pages ----
 
     def show_scanning(self) -> None:
-        self._manager_unlocked = False
         self._after_pin = None
         self.pages.setCurrentWidget(self.panel)
 
     def open_search(self) -> None:
-        self._manager_unlocked = False
         self.search_page.reset()
         self.pages.setCurrentWidget(self.search_page)
 
     def open_manager(self) -> None:
-        self._request_pin("Manager view", self._show_manager)
+        self._behind_pin("Manager view", self._show_manager)
 
     def open_setup(self) -> None:
-        if self._manager_unlocked:
-            self._show_setup()
-        else:
-            self._request_pin("Station setup", self._show_setup)
+        self._behind_pin("Station setup", self._show_setup)
 
-    def _request_pin(self, purpose: str, then: Callable[[], None]) -> None:
-        self._manager_unlocked = False
+    def _behind_pin(self, purpose: str, then: Callable[[], None]) -> None:
+        if self.manager_session.unlocked:
+            self.manager_session.touch()
+            then()
+            return
         self._after_pin = then
         self.pin_page.ask(self.settings.pin_hash, purpose)
         self.pages.setCurrentWidget(self.pin_page)
 
     def _pin_granted(self) -> None:
         then, self._after_pin = self._after_pin, None
-        self._manager_unlocked = True
+        self.manager_session.unlock()
         if then is not None:
             then()
 
@@ -296,7 +343,7 @@ class MainWindow(QMainWindow):
         self.show_scanning()
 
     def _toggle_kiosk(self) -> None:
-        if not self._manager_unlocked:
+        if not self.manager_session.unlocked:
             return
         if self.kiosk_locked:
             self.kiosk_locked = False

@@ -1,12 +1,13 @@
-"""The manager view (behind the PIN): counts per product and station, entries over time, conflicts,
-the sync queue, CSV export of the scan log, and the way to station setup and kiosk mode."""
+"""The manager view (behind the PIN): counts per product and station, entries over time, conflicts, the
+scan log (with undo while a use is unsent), the sync queue, CSV export, and the way to station setup and
+kiosk mode. Every number says its scope: all doors (per item, as this replica last heard from the
+server) or the scans recorded here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,31 +18,45 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import Engine
 
+from app.domain.presentation import headline
+from app.domain.verdict import VerdictKind
 from app.services.reports import (
     ConflictRow,
     ProductCount,
     QueueSummary,
+    ScanRow,
     StationCount,
     conflicts,
     entries_over_time,
     export_scans_csv,
     product_counts,
+    recent_scans,
     station_counts,
     sync_queue,
 )
+from app.sync.status import SyncStatus
 from app.ui.background import Background
-from app.ui.theme import CHROME_MUTED, CHROME_SURFACE, CHROME_TEXT
+from app.ui.entries_chart import EntriesChart
 
 BUCKET_S = 300  # entries per 5 minutes
 ADMISSION_TYPES = ("admission", "presale")  # one checked-in item of these is one person inside
-ENTRY_BAR_COLOUR = "#2FA35A"
+SCAN_LOG_ROWS = 100
+# What one item and one use of it are called, by product type.
+ITEM_NOUNS = {"perks": ("voucher", "vouchers")}
+USE_NOUNS = {"perks": ("drink", "drinks")}
+DEFAULT_ITEM_NOUNS = ("ticket", "tickets")
+DEFAULT_USE_NOUNS = ("entry", "entries")
+CAPABILITY_WORDS = {"list_items": "listing items", "get_item": "reading one item", "sales": "sales"}
+VERDICT_WORDS = {kind.value: headline(kind).capitalize() for kind in VerdictKind} | {"UNDONE": "Undone"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,22 +66,51 @@ class ManagerReport:
     entries: list[tuple[float, int]]
     conflicts: list[ConflictRow]
     queue: QueueSummary
+    scans: list[ScanRow]
 
 
 def load_report(engine: Engine) -> ManagerReport:
     return ManagerReport(product_counts(engine), station_counts(engine), entries_over_time(engine, BUCKET_S),
-                         conflicts(engine), sync_queue(engine))
+                         conflicts(engine), sync_queue(engine), recent_scans(engine, SCAN_LOG_ROWS))
 
 
 def clock_text(ts: float) -> str:
     return datetime.fromtimestamp(ts).strftime("%H:%M")
 
 
+def counted(count: int, nouns: tuple[str, str]) -> str:
+    return f"{count} {nouns[0] if count == 1 else nouns[1]}"
+
+
 def queue_text(queue: QueueSummary) -> str:
     parts = [f"{queue.pending} pending", f"{queue.in_flight} sending", f"{queue.unknown} being checked",
-             f"{queue.rejected} refused", f"{queue.done} done"]
+             f"{queue.doubtful} waiting for a manager", f"{queue.rejected} refused", f"{queue.done} done"]
     oldest = f" · oldest waiting since {clock_text(queue.oldest_waiting_at)}" if queue.oldest_waiting_at else ""
     return " · ".join(parts) + oldest
+
+
+def conflicts_title(report: ManagerReport) -> str:
+    if report.conflicts:
+        return f"Conflicts ({len(report.conflicts)}) — accepted here, refused by the server"
+    if report.queue.waiting:
+        return f"Conflicts — none so far; {report.queue.waiting} scans are not sent yet"
+    return "Conflicts — none: the server agreed with every scan sent"
+
+
+def ticket_text(number: int | None, product: str | None) -> str:
+    if number is None:
+        return product or "Not in the local list"
+    return f"#{number} · {product or 'unknown product'}"
+
+
+def conflict_cells(row: ConflictRow, hide_names: bool) -> tuple[str, str, str, str, str]:
+    """Ticket, holder, accepted here (time and door), the other use (time and door), the server's answer."""
+    other = "another door (time not known)"
+    if row.other_used_at is not None:
+        other = f"{clock_text(row.other_used_at)} at {row.other_station or 'another door'}"
+    server = f"{clock_text(row.refused_at)}: {row.server_message}" if row.server_message else clock_text(row.refused_at)
+    return (ticket_text(row.item_number, row.product_name), "" if hide_names else row.holder_name,
+            f"{clock_text(row.scanned_at)} at {row.station}", other, server)
 
 
 def _table(columns: tuple[str, ...], stretch_column: int = 0) -> QTableWidget:
@@ -86,7 +130,7 @@ def _fill(table: QTableWidget, rows: list[tuple[object, ...]]) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             item = QTableWidgetItem(str(value))
-            if isinstance(value, int):
+            if isinstance(value, int) or (isinstance(value, str) and value[:1].isdigit()):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
 
@@ -98,7 +142,7 @@ def _section_title(text: str) -> QLabel:
 
 
 class Card(QFrame):
-    """A big number with a caption."""
+    """A big number with a caption that says what it counts and where."""
 
     def __init__(self, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,44 +151,11 @@ class Card(QFrame):
         self.value.setObjectName("cardValue")
         self.caption = QLabel(caption)
         self.caption.setObjectName("cardCaption")
+        self.caption.setWordWrap(True)
         column = QVBoxLayout(self)
-        column.setContentsMargins(18, 12, 18, 12)
+        column.setContentsMargins(16, 10, 16, 10)
         column.addWidget(self.value)
         column.addWidget(self.caption)
-
-
-class EntriesChart(pg.PlotWidget):
-    """Accepted scans per 5 minutes, as bars over the clock time."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background=CHROME_SURFACE, axisItems={"bottom": pg.DateAxisItem()})
-        self.setMenuEnabled(False)
-        self.setMouseEnabled(False, False)
-        self.hideButtons()
-        self.setTitle("Entries per 5 minutes", color=CHROME_TEXT, size="13pt")
-        for name in ("left", "bottom"):
-            axis = self.getAxis(name)
-            axis.setPen(pg.mkPen(CHROME_MUTED))
-            axis.setTextPen(pg.mkPen(CHROME_TEXT))
-        self.bars: pg.BarGraphItem | None = None
-
-    def show_entries(self, entries: list[tuple[float, int]]) -> None:
-        if self.bars is not None:
-            self.removeItem(self.bars)
-            self.bars = None
-        if not entries:
-            self.setTitle("Entries per 5 minutes — none yet", color=CHROME_TEXT, size="13pt")
-            return
-        self.setTitle("Entries per 5 minutes", color=CHROME_TEXT, size="13pt")
-        self.bars = pg.BarGraphItem(
-            x=[start + BUCKET_S / 2 for start, _ in entries],
-            height=[count for _, count in entries],
-            width=BUCKET_S * 0.85,
-            brush=ENTRY_BAR_COLOUR,
-            pen=pg.mkPen(None),
-        )
-        self.addItem(self.bars)
-        self.setYRange(0, max(count for _, count in entries) * 1.15, padding=0)
 
 
 class ManagerPage(QWidget):
@@ -152,6 +163,8 @@ class ManagerPage(QWidget):
     setup_requested = Signal()
     kiosk_requested = Signal()  # lock or leave kiosk mode
     sync_now_requested = Signal()
+    undo_requested = Signal(int)  # a scan id from the scan log
+    activity = Signal()  # the manager did something here: the PIN stays good a little longer
 
     def __init__(self, engine: Engine, reader: Background, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -159,28 +172,45 @@ class ManagerPage(QWidget):
         self._engine = engine
         self._reader = reader
         self.report: ManagerReport | None = None
+        self.hide_names = False
 
         title = QLabel("Manager")
         title.setObjectName("pageTitle")
-        self.people_card = Card("people in (tickets checked in)")
-        self.waiting_card = Card("waiting to sync")
-        self.conflict_card = Card("refused by the server after acceptance")
+        self.people_card = Card("people in — tickets checked in at all doors, as last synced")
+        self.entries_card = Card("accepted scans here")
+        self.waiting_card = Card("scans here waiting to sync")
+        self.conflict_card = Card("accepted here, refused by the server")
         self.queue = QLabel()
         self.queue.setObjectName("hintText")
+        self.queue.setWordWrap(True)
+        self.server = QLabel()  # the sync engine's own words, and what the server offers
+        self.server.setObjectName("hintText")
+        self.server.setWordWrap(True)
+        self.server.setTextFormat(Qt.TextFormat.PlainText)
+        self.api_flags: dict[str, bool] = {}
         self.message = QLabel()
         self.message.setObjectName("hintText")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.products = _table(("Product", "Issued", "Checked in", "Fully used", "Uses left"))
-        self.stations = _table(("Station", "Accepted", "Refused"))
-        self.conflicts = _table(("Ticket", "Accepted here", "Refused by the server"), stretch_column=2)
-        self.chart = EntriesChart()
+        self.products = _table(("Product", "Issued", "Used", "Used up", "Left"))
+        self.stations = _table(("Station (scans here)", "Accepted", "Refused"))
+        self.conflicts = _table(("Ticket", "Holder", "Accepted here", "Used first", "Server's answer"), stretch_column=4)
+        self.scan_log = _table(("Time", "Station", "Verdict", "Ticket", "Holder", ""), stretch_column=3)
+        self.scan_log.verticalHeader().setDefaultSectionSize(40)  # room for the Undo buttons
+        self.scan_log.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Fixed)
+        self.scan_log.setColumnWidth(5, 110)
+        self.chart = EntriesChart(BUCKET_S)
+        self.conflicts_title = _section_title("Conflicts")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.scan_log, "Scan log")
+        self.tabs.addTab(self._with_title(self.conflicts_title, self.conflicts), "Conflicts")
+        self.tabs.addTab(self.stations, "Stations")
 
         self.refresh_button = QPushButton("Refresh")
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(lambda: self.refresh())
         self.sync_button = QPushButton("Sync now")
         self.sync_button.clicked.connect(self.sync_now_requested.emit)
-        self.export_button = QPushButton("Export scans (CSV)…")
+        self.export_button = QPushButton("Export CSV…")
         self.export_button.clicked.connect(self._choose_export_file)
         self.setup_button = QPushButton("Station setup")
         self.setup_button.clicked.connect(self.setup_requested.emit)
@@ -189,72 +219,134 @@ class ManagerPage(QWidget):
         back = QPushButton("Back to scanning")
         back.setObjectName("primaryButton")
         back.clicked.connect(self.back_requested.emit)
+        for button in (self.refresh_button, self.sync_button, self.export_button):
+            button.clicked.connect(lambda: self.activity.emit())
         self.set_kiosk_locked(False)
 
+        heading = QHBoxLayout()  # two rows, so that every button shows on a 1024-pixel screen
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(back)
         actions = QHBoxLayout()
-        actions.addWidget(title)
-        actions.addStretch(1)
-        for button in (self.refresh_button, self.sync_button, self.export_button, self.setup_button,
-                       self.kiosk_button, back):
+        for button in (self.refresh_button, self.sync_button, self.export_button, self.setup_button, self.kiosk_button):
             actions.addWidget(button)
+        actions.addStretch(1)
         cards = QHBoxLayout()
-        for card in (self.people_card, self.waiting_card, self.conflict_card):
+        for card in (self.people_card, self.entries_card, self.waiting_card, self.conflict_card):
             cards.addWidget(card, 1)
-        self.conflicts_title = _section_title("Conflicts")
         grid = QGridLayout()
         grid.setVerticalSpacing(6)
-        grid.addWidget(_section_title("Products"), 0, 0)
-        grid.addWidget(self.products, 1, 0)
-        grid.addWidget(self.chart, 0, 1, 2, 1)
-        grid.addWidget(_section_title("Stations"), 2, 0)
-        grid.addWidget(self.stations, 3, 0)
-        grid.addWidget(self.conflicts_title, 2, 1)
-        grid.addWidget(self.conflicts, 3, 1)
+        grid.addWidget(self._with_title(_section_title("Products — all doors, as last synced"), self.products), 0, 0)
+        grid.addWidget(self.chart, 0, 1)
+        grid.addWidget(self.tabs, 1, 0, 1, 2)
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 4)
+        grid.setRowStretch(0, 2)
         grid.setRowStretch(1, 3)
-        grid.setRowStretch(3, 2)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(24, 16, 24, 16)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(actions)
         column.addLayout(cards)
         column.addWidget(self.queue)
+        column.addWidget(self.server)
         column.addLayout(grid, 1)
-        column.addWidget(self.message)
+        scroll = QScrollArea()  # on a small screen the page scrolls rather than holding the window open
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(20, 8, 20, 8)
+        page.addLayout(heading)
+        page.addWidget(scroll, 1)
+        page.addWidget(self.message)
+
+    @staticmethod
+    def _with_title(title: QLabel, table: QTableWidget) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 4, 0, 0)
+        column.addWidget(title)
+        column.addWidget(table, 1)
+        return box
+
+    def show_sync_status(self, status: SyncStatus) -> None:
+        """The strip's status, and what the server offers, in the manager's words."""
+        parts = [status.message]
+        if status.doubtful:
+            parts.append(f"{status.doubtful} uses wait for a manager to check the item on the server")
+        if self.api_flags:
+            parts.append("the server " + ", ".join(f"{'offers' if on else 'lacks'} {CAPABILITY_WORDS[name]}"
+                                                   for name, on in self.api_flags.items()))
+        self.server.setText(" · ".join(parts))
 
     def set_kiosk_locked(self, locked: bool) -> None:
-        self.kiosk_button.setText("Leave kiosk mode" if locked else "Lock kiosk (full screen)")
+        self.kiosk_button.setText("Leave kiosk mode" if locked else "Lock kiosk")
 
-    def refresh(self) -> None:
+    def refresh(self, note: str = "") -> None:
+        """Reloads every number; `note` is shown on the message line once they are in."""
         self.message.setText("Loading…")
-        self._reader.submit(lambda: load_report(self._engine), self._show, self.message.setText)
+        self._reader.submit(lambda: load_report(self._engine), lambda report: self._show(report, note),
+                            self.message.setText)
 
-    def _show(self, report: ManagerReport) -> None:
+    def _show(self, report: ManagerReport, note: str = "") -> None:
         self.report = report
-        self.message.clear()
-        names = {p.product_id: p.name for p in report.products}
+        self.message.setText(note)
         admissions = [p for p in report.products if p.type in ADMISSION_TYPES]
         self.people_card.value.setText(f"{sum(p.checked_in for p in admissions)} of {sum(p.issued for p in admissions)}")
+        stations = [s.station for s in report.stations]
+        here = ", ".join(stations) if stations else "this station"
+        self.entries_card.value.setText(str(sum(s.accepted for s in report.stations)))
+        self.entries_card.caption.setText(f"accepted scans here: {here} (undone ones not counted)")
         self.waiting_card.value.setText(str(report.queue.waiting))
         self.conflict_card.value.setText(str(len(report.conflicts)))
-        self.conflicts_title.setText("Conflicts — accepted here, refused by the server" if report.conflicts
-                                     else "Conflicts — none: the server agreed with every scan")
-        self.queue.setText("Sync queue: " + queue_text(report.queue))
-        _fill(self.products, [(p.name, p.issued, p.checked_in, p.fully_used, p.uses_left) for p in report.products])
+        self.conflicts_title.setText(conflicts_title(report))
+        self.tabs.setTabText(1, f"Conflicts ({len(report.conflicts)})")
+        self.queue.setText(f"Sync queue of the scans here: {queue_text(report.queue)}")
+        _fill(self.products, [self._product_cells(p) for p in report.products])
         _fill(self.stations, [(s.station, s.accepted, s.refused) for s in report.stations])
-        _fill(self.conflicts, [
-            (f"{names.get(c.product_id, 'Unknown product')} · {c.item_uuid[:8]}",
-             f"{clock_text(c.scanned_at)} at {c.station}",
-             f"{clock_text(c.refused_at)}: {c.server_message}" if c.server_message else clock_text(c.refused_at))
-            for c in report.conflicts
+        _fill(self.conflicts, [conflict_cells(c, self.hide_names) for c in report.conflicts])
+        self._show_scan_log(report.scans)
+        self.chart.show_entries(report.entries, "Accepted scans here, per 5 minutes"
+                                + ("" if report.entries else " — none yet"))
+
+    @staticmethod
+    def _product_cells(p: ProductCount) -> tuple[str, int, str, int, str]:
+        items = ITEM_NOUNS.get(p.type, DEFAULT_ITEM_NOUNS)
+        uses = USE_NOUNS.get(p.type, DEFAULT_USE_NOUNS)
+        return (p.name, p.issued, counted(p.checked_in, items), p.fully_used, counted(p.uses_left, uses))
+
+    def _show_scan_log(self, rows: list[ScanRow]) -> None:
+        _fill(self.scan_log, [
+            (datetime.fromtimestamp(r.scanned_at).strftime("%H:%M:%S"), r.station, VERDICT_WORDS.get(r.verdict, r.verdict),
+             "" if r.item_number is None and r.product_name is None else ticket_text(r.item_number, r.product_name),
+             "" if self.hide_names else r.holder_name, "")
+            for r in rows
         ])
-        self.chart.show_entries(report.entries)
+        for index, row in enumerate(rows):
+            if row.undoable:
+                button = QPushButton("Undo")
+                button.setObjectName("undoLogButton")
+                button.clicked.connect(lambda _c=False, scan_id=row.scan_id: self._undo(scan_id))
+                self.scan_log.setCellWidget(index, 5, button)
+
+    def _undo(self, scan_id: int) -> None:
+        self.activity.emit()
+        self.message.setText("Undoing…")
+        self.undo_requested.emit(scan_id)
+
+    def show_undo_result(self, undone: bool) -> None:
+        self.refresh("The use was given back" if undone else "Too late to undo: it was already sent")
+
+    def undo_button(self, row: int) -> QPushButton | None:
+        return self.scan_log.cellWidget(row, 5)  # type: ignore[return-value]
 
     def export_csv(self, path: Path) -> None:
         """Writes the scan log to `path` (in the background); the message line says how it went."""
         self.message.setText("Exporting…")
+        hide_names = self.hide_names
         self._reader.submit(
-            lambda: export_scans_csv(self._engine, path),
+            lambda: export_scans_csv(self._engine, path, hide_names),
             lambda rows: self.message.setText(f"Exported {rows} scans to {path}"),
             lambda error: self.message.setText(f"Could not export to {path}: {error}"),
         )

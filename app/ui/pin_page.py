@@ -44,6 +44,7 @@ class PinPage(QWidget):
         self.message.setObjectName("errorText")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setMinimumWidth(640)
+        self.message.setWordWrap(True)
 
         keypad = QGridLayout()
         keypad.setSpacing(10)
@@ -51,7 +52,7 @@ class PinPage(QWidget):
         for index, key in enumerate(("1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK")):
             button = QPushButton(key)
             button.setObjectName("okKey" if key == "OK" else "pinKey")
-            button.setFixedSize(130, 84)
+            button.setFixedSize(120, 64)  # the keypad and the prompt fit a 1024×600 screen
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing keeps going to the field
             button.clicked.connect(lambda _c=False, k=key: self._press(k))
             keypad.addWidget(button, index // 3, index % 3)
@@ -86,11 +87,16 @@ class PinPage(QWidget):
         self.message.clear()
         self.field.clear()
         if self.choosing:
-            self.prompt.setText(f"No manager PIN yet — choose one ({PIN_MIN} to {PIN_MAX} digits). "
-                                "It guards settings, the manager view and leaving kiosk mode.")
+            self._prompt(f"No manager PIN yet — choose one ({PIN_MIN} to {PIN_MAX} digits). "
+                         "It guards settings, the manager view and leaving kiosk mode.")
         else:
-            self.prompt.setText("Enter the manager PIN")
+            self._prompt("Enter the manager PIN")
         self.field.setFocus()
+
+    def _prompt(self, text: str) -> None:
+        # A centred label in a column does not get the height its wrapped lines need: give it that height.
+        self.prompt.setText(text)
+        self.prompt.setFixedHeight(self.prompt.heightForWidth(self.prompt.width()))
 
     def submit(self) -> None:
         pin = self.field.text()
@@ -115,11 +121,11 @@ class PinPage(QWidget):
         if self._first_choice is None:
             self._first_choice = pin
             self.message.clear()
-            self.prompt.setText("Enter the same PIN again")
+            self._prompt("Enter the same PIN again")
             return
         if pin != self._first_choice:
             self._first_choice = None
-            self.prompt.setText(f"Choose a manager PIN ({PIN_MIN} to {PIN_MAX} digits)")
+            self._prompt(f"Choose a manager PIN ({PIN_MIN} to {PIN_MAX} digits)")
             self.message.setText("The two PINs differ — choose again")
             return
         self.pin_chosen.emit(hash_pin(pin))

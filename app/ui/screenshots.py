@@ -1,6 +1,8 @@
 """Renders the kiosk's screens to PNG files for the README (docs/screenshots/) and for review.
 
-    python -m app.ui.screenshots [OUT_DIR]      # default: docs/screenshots
+    python -m app.ui.screenshots [OUT_DIR] [--size 1024x600] [--simulate]
+                                  # default: docs/screenshots at 1280×800; --simulate also writes each
+                                  # screen as seen with deuteranopia, protanopia and tritanopia
 
 Everything shown is real: a replica built from the demo data through the importer, scans decided by
 Station.redeem (with a clock set to an evening at the venue), the real window and its pages. Only the
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEvent, QEventLoop
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
@@ -28,9 +30,11 @@ from app.domain.verdict import Verdict, VerdictKind
 from app.scan.sources import SourceState, SyntheticCamera
 from app.secrets import hash_pin
 from app.services.importer import import_file
-from app.services.station import Station
+from app.services.reports import sync_queue
+from app.services.station import UNDO_HOLD_S, Station
 from app.store.db import open_replica
 from app.sync.status import Connectivity, Override, SyncStatus
+from app.ui.colour_vision import DEFICIENCIES, simulate
 from app.ui.local_sync import LocalOnlySync
 from app.ui.main_window import MainWindow
 from app.ui.theme import RESOURCES_DIR
@@ -45,12 +49,14 @@ Inspect = Callable[[str, MainWindow], None]
 
 @dataclass
 class StagedSync:
-    """A SyncControl that reports whatever status it is given (the screenshots' only stand-in)."""
+    """A SyncControl that reports the connection state it is given (the screenshots' only stand-in), with
+    the replica's real count of what waits, so the strip and the manager view agree as they do live."""
 
+    engine: Engine
     shown: SyncStatus
 
     def status(self) -> SyncStatus:
-        return self.shown
+        return replace(self.shown, waiting=sync_queue(self.engine).waiting)
 
     def set_override(self, override: Override) -> None:
         self.shown = replace(self.shown, override=override)
@@ -106,10 +112,10 @@ def _settle(window: MainWindow, timeout_s: float = 10.0) -> None:
         app.processEvents()
 
 
-def _status(connectivity: Connectivity, waiting: int, message: str, synced_ago_s: float | None,
+def _status(connectivity: Connectivity, message: str, synced_ago_s: float | None,
             override: Override = Override.AUTO) -> SyncStatus:
     last = None if synced_ago_s is None else time.time() - synced_ago_s
-    return SyncStatus(connectivity, override, waiting, 0, last, message)
+    return SyncStatus(connectivity, override, 0, 0, last, message)
 
 
 def _station_settings(name: str, preset: str, pin_hash: str = "") -> Settings:
@@ -148,30 +154,40 @@ def _evening_history(station: Station, clock: EveningClock) -> None:
     station.redeem("not a ticket at all")  # a refusal, so the station table has one
 
 
-def render_all(out_dir: Path, api_key: str = DEMO_API_KEY, on_rendered: Inspect | None = None) -> list[Path]:
-    """Renders every screen to `out_dir` at 1280×800 and returns the files written. `on_rendered(name,
+def render_all(out_dir: Path, api_key: str = DEMO_API_KEY, on_rendered: Inspect | None = None,
+               size: tuple[int, int] = SIZE) -> list[Path]:
+    """Renders every screen to `out_dir` at `size` and returns the files written. `on_rendered(name,
     window)` is called after each picture, while the window still shows it. Needs a QApplication."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="usher-screens-") as tmp:
         engine = open_replica(f"sqlite:///{Path(tmp) / 'replica.db'}")
         try:
             import_file(engine, DEMO_REPLICA)
-            return _render(engine, Path(tmp), out_dir, api_key, on_rendered)
+            return _render(engine, Path(tmp), out_dir, api_key, on_rendered, size)
         finally:
             engine.dispose()
 
 
-def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered: Inspect | None) -> list[Path]:
+def simulate_png(path: Path, deficiency: str, out: Path) -> None:
+    """`path` as seen with `deficiency` (app.ui.colour_vision), for looking at, not only measuring."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        rgb = np.asarray(image.convert("RGB"), dtype=float) / 255
+    Image.fromarray((simulate(rgb, deficiency) * 255).round().astype(np.uint8)).save(out)
+
+
+def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered: Inspect | None,
+            size: tuple[int, int]) -> list[Path]:
     clock = EveningClock()
     pin_hash = hash_pin(SCREENSHOT_PIN)
     door = _station_settings("Door 1", "door", pin_hash)
-    station = Station(engine, door.station.rules(), clock=clock)
+    station = Station(engine, door.station.rules(), clock=clock, hold_for_undo_s=UNDO_HOLD_S)
     _evening_history(station, clock)
-    online = _status(Connectivity.ONLINE, 0, "Online — every scan is synced", 95)
-    sync = StagedSync(online)
+    sync = StagedSync(engine, _status(Connectivity.ONLINE, "Online — sending the scans", 5))
     window = MainWindow(engine, door, station, sync, settings_file=tmp / "settings.json",
                         key_store=MemoryKeyStore(api_key))
-    window.resize(*SIZE)
+    window.resize(*size)
     window.show()
     frame = camera_frame(f"https://tickets.example/t/{item_uuid(GA, 1)}")
     window.on_camera_state(SourceState.LIVE.value)
@@ -179,7 +195,8 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
     written: list[Path] = []
 
     def shot(name: str) -> None:
-        window.poll_sync()
+        _settle(window)
+        window.poll_sync()  # after the scans have landed, as the strip's own timer would
         _settle(window)
         path = out_dir / f"{name}.png"
         window.save_screenshot(path)
@@ -189,9 +206,10 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
 
     # The status strip over the ready screen, in each sync state.
     shot("strip-online")
-    sync.shown = _status(Connectivity.OFFLINE, 42, "Offline — scans are saved here and will sync", 14 * 60)
+    offline = _status(Connectivity.OFFLINE, "Offline — scans are saved here and will sync", 14 * 60)
+    sync.shown = offline
     shot("strip-offline")
-    sync.shown = _status(Connectivity.PAUSED, 42, "Paused — the server refused the API key; fix it in Station setup", 3600)
+    sync.shown = _status(Connectivity.PAUSED, "Paused — the server refused the API key; fix it in Station setup", 3600)
     window.on_camera_state(SourceState.RECONNECTING.value)
     shot("strip-paused")
     sync.shown = LocalOnlySync(engine).status()
@@ -199,7 +217,7 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
     shot("strip-not-configured")
     window.on_camera_state(SourceState.LIVE.value)
     window.show_frame(frame)
-    sync.shown = _status(Connectivity.OFFLINE, 42, "Offline — scans are saved here and will sync", 14 * 60)
+    sync.shown = offline
 
     def verdict_shot(name: str, settings: Settings, payload: str | Verdict) -> Verdict:
         window.apply_settings(settings)
@@ -216,7 +234,8 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
     verdict_shot("verdict-accepted-voucher", bar, item_uuid(DRINKS, 1))
     verdict_shot("verdict-already-used", door, item_uuid(GA, 2))
     verdict_shot("verdict-wrong-station", door, item_uuid(DRINKS, 20))
-    verdict_shot("verdict-product-inactive", door, item_uuid(INACTIVE, 1))
+    refusing_door = door.model_copy(update={"station": door.station.model_copy(update={"refuse_inactive": True})})
+    verdict_shot("verdict-product-inactive", refusing_door, item_uuid(INACTIVE, 1))
     verdict_shot("verdict-not-found", door, UNKNOWN_ITEM)
     verdict_shot("verdict-invalid-code", door, "WIFI:S:venue-staff;T:WPA;P:hunter2;;")
     at = datetime.fromtimestamp(clock(), tz=datetime.now().astimezone().tzinfo)
@@ -229,6 +248,9 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
     window.search_page.field.setText("lovelace")
     window.search_page.search()
     shot("search")
+    window.on_payload(item_uuid(VIP, 2))  # a guest at the door while staff search: the verdict over the page
+    shot("overlay-on-search")
+    window.overlay.close_now()
     window.open_manager()
     window.pin_page.field.setText(SCREENSHOT_PIN[:2])
     shot("pin")
@@ -237,18 +259,39 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
     shot("manager")
     window.open_setup()
     shot("setup")
+    window.setup_page._previewing = None  # the screenshots have no camera to switch
+    window.manager_session.lock()
+    window.on_camera_state(SourceState.RECONNECTING.value)
+    window.show_scanning()
+    window.panel.show_ready()  # the last verdict's seconds are up
+    shot("camera-not-working")
     window.show_scanning()
     window.shutdown()
     window.close()
+    # Delete the window now, while Python is fully alive: PySide 6.12 can crash tearing down windows that
+    # are left for the interpreter's exit (bool_dealloc), which several renders in one process hit.
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return written
 
 
 def main(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m app.ui.screenshots", description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", nargs="?", type=Path, default=DOCS_DIR)
+    parser.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}", help="window size, e.g. 1024x600")
+    parser.add_argument("--simulate", action="store_true", help="also write each screen as colour-blind people see it")
+    args = parser.parse_args(argv[1:])
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(argv[:1])  # noqa: F841 (kept alive while rendering)
-    out_dir = Path(argv[1]) if len(argv) > 1 else DOCS_DIR
-    for path in render_all(out_dir):
+    width, height = (int(n) for n in args.size.split("x"))
+    for path in render_all(args.out_dir, size=(width, height)):
         print(path)
+        if args.simulate:
+            for deficiency in DEFICIENCIES:
+                (args.out_dir / deficiency).mkdir(exist_ok=True)
+                simulate_png(path, deficiency, args.out_dir / deficiency / path.name)
     return 0
 
 

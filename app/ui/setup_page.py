@@ -2,18 +2,21 @@
 
 Every field is checked before anything is kept; a problem is shown in plain words under its field and
 nothing changes. Saving writes the settings file (and the API key to app.secrets) and emits `applied`,
-which the window uses at once — no restart.
+which the window uses at once — no restart. Choosing a camera in the list switches the kiosk to it at
+once (`camera_preview_requested`), so the preview shows what that camera sees; Cancel switches back.
+Products are listed by name: those in the replica, and those added by ID, named by "Test connection".
 """
 from __future__ import annotations
 
-import re
 import uuid
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -26,26 +29,51 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
-from app.config import Settings, save_settings
+from app.api.settings import ApiSettings, Capability
+from app.config import FIRST_CAMERA, NO_CAMERA, Settings, save_settings
 from app.domain.rules import Preset
 from app.secrets import load_api_key, mask, store_api_key
 from app.services.reports import ProductCount, product_counts
+from app.sync.probe import ProbeReport, apply_probe, probe_api
 from app.ui.background import Background
 from app.ui.camera_preview import CameraPreview
+from app.ui.cameras import SYSFS_VIDEO, Camera, find_cameras
 
-SYNTHETIC_CAMERA = "synthetic"
-CAMERA_KINDS = {"synthetic": "Demo camera (synthetic)", "index": "Camera number", "path": "Device, video file or folder"}
+OTHER_CAMERA = "other"  # the choice that takes a number, device, video file or folder typed in
 PRESET_BUTTONS = {Preset.DOOR: "Door", Preset.BAR: "Bar", Preset.ANY: "Any"}
 ID_EXAMPLE = "IDs look like 3f2b6c1e-8a4b-4c1e-9a57-0d3e5b7a2c10"
 NAME_MAX = 60
 VERDICT_SECONDS_CHOICES = (2.0, 3.0, 4.0, 5.0, 8.0, 10.0, 15.0, 30.0)
+ONE_COLUMN_BELOW_PX = 1100
+CAPABILITY_NAMES = {Capability.LIST_ITEMS: "list items", Capability.GET_ITEM: "read one item", Capability.SALES: "sales"}
+
+
+def yes_no(value: bool | None) -> str:
+    return "could not tell" if value is None else ("yes" if value else "no")
+
+
+def probe_text(report: ProbeReport) -> str:
+    """The connection test's answer, one fact a line, then what staff should know."""
+    lines = [f"Server reached: {yes_no(report.reachable)}", f"API key accepted: {yes_no(report.key_accepted if report.reachable else None)}",
+             f"May upload scans: {yes_no(report.write_allowed)}"]
+    if report.key_accepted:
+        lines.append("Optional endpoints: " + ", ".join(f"{CAPABILITY_NAMES[c]} {yes_no(offered)}"
+                                                        for c, offered in report.capabilities.items()))
+    return "\n".join(lines + report.messages)
+
+
+def capabilities_text(settings: Settings) -> str:
+    """What the station uses now, before any test."""
+    flags = {Capability.LIST_ITEMS: settings.api.list_items, Capability.GET_ITEM: settings.api.get_item,
+             Capability.SALES: settings.api.sales}
+    used = [CAPABILITY_NAMES[c] for c, on in flags.items() if on]
+    return f"Optional endpoints in use: {', '.join(used) or 'none'} — “Test connection” checks what the server offers"
 
 
 class KeyStore(Protocol):
@@ -66,13 +94,8 @@ class SecretsKeyStore:
         store_api_key(key)
 
 
-def camera_choice(setting: str) -> tuple[str, str]:
-    """The settings' camera string as (kind, value) for the form."""
-    if setting == SYNTHETIC_CAMERA:
-        return "synthetic", ""
-    if setting.isdigit():
-        return "index", setting
-    return "path", setting
+def camera_label(camera: Camera) -> str:
+    return f"{camera.name} ({camera.device})"
 
 
 def is_id(text: str) -> bool:
@@ -81,10 +104,6 @@ def is_id(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def split_ids(text: str) -> list[str]:
-    return [part for part in re.split(r"[\s,;]+", text.strip()) if part]
 
 
 def _form(box: QGroupBox) -> QFormLayout:
@@ -106,6 +125,7 @@ def _error_label() -> QLabel:
 class SetupPage(QWidget):
     applied = Signal(object)  # the new Settings, already saved
     cancelled = Signal()
+    camera_preview_requested = Signal(str)  # a camera setting to show in the preview now
 
     def __init__(
         self,
@@ -114,6 +134,7 @@ class SetupPage(QWidget):
         key_store: KeyStore,
         settings_file: Path | None = None,
         parent: QWidget | None = None,
+        sysfs: Path = SYSFS_VIDEO,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("setupPage")
@@ -121,7 +142,9 @@ class SetupPage(QWidget):
         self._reader = reader
         self._keys = key_store
         self._settings_file = settings_file
+        self._sysfs = sysfs
         self._settings = Settings()
+        self._previewing: str | None = None  # the camera switched to for a preview, not yet saved
 
         self.title = QLabel("Station setup")
         self.title.setObjectName("pageTitle")
@@ -137,29 +160,44 @@ class SetupPage(QWidget):
             self.preset_group.addButton(button)
             button.setProperty("preset", preset.value)
             presets.addWidget(button)
-        self.products_list = QListWidget()
-        self.products_list.setObjectName("productChoices")
-        self.products_list.setFixedHeight(150)
+        self.products_list = _checklist()
         self.hide_names = QCheckBox("Hide holders' names on the verdict")
         self.sounds = QCheckBox("Play sounds")
         self.verdict_seconds = QComboBox()
         # Camera
-        self.camera_kind = QComboBox()
-        for kind, text in CAMERA_KINDS.items():
-            self.camera_kind.addItem(text, kind)
+        self.camera_choice = QComboBox()
+        self.camera_choice.currentIndexChanged.connect(self._camera_chosen)
+        self.camera_refresh = QPushButton("Look again")
+        self.camera_refresh.clicked.connect(lambda: self._list_cameras())
         self.camera_value = QLineEdit()
-        self.camera_kind.currentIndexChanged.connect(self._camera_kind_changed)
+        self.camera_value.setPlaceholderText("0, /dev/video2, a video file or a folder of images")
+        self.camera_value.editingFinished.connect(self._camera_chosen)
+        self.camera_hint = QLabel()
+        self.camera_hint.setObjectName("hintText")
+        self.camera_hint.setWordWrap(True)
         self.preview = CameraPreview()
-        self.preview.setFixedHeight(140)
+        self.preview.setFixedHeight(150)
         # Products API
         self.url_field = QLineEdit()
         self.url_field.setPlaceholderText("https://api.example.com — empty: no API, imports only")
         self.key_field = QLineEdit()
         self.key_field.setEchoMode(QLineEdit.EchoMode.Password)
         self.event_field = QLineEdit()
-        self.download_field = QPlainTextEdit()
-        self.download_field.setPlaceholderText("product IDs, one per line")
-        self.download_field.setFixedHeight(86)
+        self.event_field.setPlaceholderText("optional")
+        self.download_list = _checklist()
+        self.add_id_field = QLineEdit()
+        self.add_id_field.setPlaceholderText("paste a product ID to add it")
+        self.add_id_field.returnPressed.connect(self._add_product_id)
+        self.add_id_button = QPushButton("Add")
+        self.add_id_button.clicked.connect(self._add_product_id)
+        self.test_button = QPushButton("Test connection")
+        self.test_button.clicked.connect(self.test_connection)
+        self.probe_result = QLabel()
+        self.probe_result.setObjectName("hintText")
+        self.probe_result.setWordWrap(True)
+        self.probe_result.setTextFormat(Qt.TextFormat.PlainText)
+        self._network = Background(self)  # the connection test: seconds of network, never in the scans' way
+        self._probed: tuple[str, ProbeReport] | None = None  # (address, report) of the last test
 
         self.errors = {name: _error_label() for name in ("name", "camera", "url", "key", "event", "download")}
         self.message = _error_label()
@@ -179,10 +217,14 @@ class SetupPage(QWidget):
 
         camera_box = QGroupBox("Camera")
         camera_form = _form(camera_box)
-        camera_form.addRow("Source", self.camera_kind)
+        choice_row = QHBoxLayout()
+        choice_row.addWidget(self.camera_choice, 1)
+        choice_row.addWidget(self.camera_refresh)
+        camera_form.addRow("Camera", choice_row)
         camera_form.addRow("Number or path", self.camera_value)
         camera_form.addRow("", self.errors["camera"])
-        camera_form.addRow("Now in use", self.preview)
+        camera_form.addRow(self.camera_hint)
+        camera_form.addRow("It sees", self.preview)
 
         api_box = QGroupBox("Products API")
         api_form = _form(api_box)
@@ -192,45 +234,58 @@ class SetupPage(QWidget):
         api_form.addRow("", self.errors["key"])
         api_form.addRow("Event ID", self.event_field)
         api_form.addRow("", self.errors["event"])
-        api_form.addRow("Download products", self.download_field)
+        api_form.addRow(QLabel("Products this station downloads"))
+        api_form.addRow(self.download_list)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.add_id_field, 1)
+        add_row.addWidget(self.add_id_button)
+        api_form.addRow(add_row)
         api_form.addRow("", self.errors["download"])
+        api_form.addRow(self.test_button)
+        api_form.addRow(self.probe_result)
 
         self.save_button = QPushButton("Save and apply")
         self.save_button.setObjectName("primaryButton")
         self.save_button.clicked.connect(self.apply)
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancelled.emit)
+        self.cancel_button.clicked.connect(self._cancel)
 
-        columns = QHBoxLayout()
-        columns.addWidget(station_box, 1, Qt.AlignmentFlag.AlignTop)
+        # Two columns on a wide screen, one under the other on a narrow one (see resizeEvent).
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.addWidget(station_box, 1, Qt.AlignmentFlag.AlignTop)
         right = QVBoxLayout()
         right.addWidget(camera_box)
         right.addWidget(api_box)
         right.addStretch(1)
-        columns.addLayout(right, 1)
+        self.columns.addLayout(right, 1)
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 0, 0)
-        body_layout.addLayout(columns)
+        body_layout.addLayout(self.columns)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.message)
-        buttons.addStretch(1)
+        buttons.addWidget(self.message, 1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         page = QVBoxLayout(self)
-        page.setContentsMargins(28, 16, 28, 16)
+        page.setContentsMargins(24, 12, 24, 12)
         page.addWidget(self.title)
         page.addWidget(scroll, 1)
         page.addLayout(buttons)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        narrow = event.size().width() < ONE_COLUMN_BELOW_PX
+        self.columns.setDirection(QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight)
 
     # ---- filling the form ----
 
     def load(self, settings: Settings, first_run: bool = False) -> None:
         self._settings = settings
+        self._previewing = None
         self.title.setText("Set up this station" if first_run else "Station setup")
         self.cancel_button.setText("Skip — use the defaults" if first_run else "Cancel")
         self.name_field.setText(settings.station.name)
@@ -239,36 +294,28 @@ class SetupPage(QWidget):
         self.hide_names.setChecked(settings.hide_names)
         self.sounds.setChecked(settings.sounds)
         self._show_verdict_seconds(settings.verdict_seconds)
-        kind, value = camera_choice(settings.camera)
-        self.camera_kind.setCurrentIndex(self.camera_kind.findData(kind))
-        self.camera_value.setText(value)
-        self._camera_kind_changed()
+        self._list_cameras(settings.camera)
         self.url_field.setText(settings.api.base_url)
         self.key_field.clear()
         self._show_stored_key()
         self.event_field.setText(settings.event_id)
-        self.download_field.setPlainText("\n".join(settings.product_ids))
+        self.add_id_field.clear()
+        self._probed = None
+        self.probe_result.setText(capabilities_text(settings) if settings.api.base_url else "")
         self._show_errors({})
         self.message.hide()
-        self._show_product_choices([])
-        self._reader.submit(lambda: product_counts(self._engine), self._show_product_choices)
+        self._show_products([])
+        self._reader.submit(lambda: product_counts(self._engine), self._show_products)
 
     def _show_stored_key(self) -> None:
         stored = self._keys.load()
         self.key_field.setPlaceholderText(f"stored: {mask(stored)} — type to replace" if stored else "not set")
 
-    def _show_product_choices(self, products: list[ProductCount]) -> None:
-        accepted = set(self._settings.station.product_ids)
-        self.products_list.clear()
-        known = {p.product_id for p in products}
-        rows = [(p.product_id, f"{p.name}  ({p.type})") for p in products]
-        rows += [(pid, f"{pid}  (not in the local list yet)") for pid in sorted(accepted - known)]
-        for product_id, text in rows:
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, product_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if product_id in accepted else Qt.CheckState.Unchecked)
-            self.products_list.addItem(item)
+    def _show_products(self, products: list[ProductCount]) -> None:
+        """Both lists by name: the products in the replica, and those named only by ID in the settings."""
+        names = {p.product_id: f"{p.name}  ({p.type})" for p in products}
+        _fill_checklist(self.products_list, names, set(self._settings.station.product_ids))
+        _fill_checklist(self.download_list, names, set(self._settings.product_ids))
 
     def _show_verdict_seconds(self, current: float) -> None:
         self.verdict_seconds.clear()
@@ -276,11 +323,82 @@ class SetupPage(QWidget):
             self.verdict_seconds.addItem(f"{seconds:g} seconds", float(seconds))
         self.verdict_seconds.setCurrentIndex(self.verdict_seconds.findData(float(current)))
 
-    def _camera_kind_changed(self) -> None:
-        kind = self.camera_kind.currentData()
-        self.camera_value.setEnabled(kind != "synthetic")
-        self.camera_value.setPlaceholderText({"synthetic": "", "index": "0 for the first camera",
-                                              "path": "/dev/video0, a video file or a folder of images"}[kind])
+    def _list_cameras(self, current: str | None = None) -> None:
+        """Fills the camera list with what this machine has now, keeping `current` (default: the choice)."""
+        current = self.camera_setting_chosen() if current is None else current
+        cameras = find_cameras(self._sysfs)
+        self.camera_choice.blockSignals(True)
+        self.camera_choice.clear()
+        first = f"The first camera found — now {camera_label(cameras[0])}" if cameras else "The first camera found — none now"
+        self.camera_choice.addItem(first, FIRST_CAMERA)
+        for camera in cameras:
+            self.camera_choice.addItem(camera_label(camera), camera.device)
+        self.camera_choice.addItem("No camera — a hand scanner only", NO_CAMERA)
+        self.camera_choice.addItem("Another: a number, a device, a video file or a folder", OTHER_CAMERA)
+        index = self.camera_choice.findData(current)
+        self.camera_choice.setCurrentIndex(index if index >= 0 else self.camera_choice.findData(OTHER_CAMERA))
+        self.camera_value.setText(current if index < 0 else "")
+        self.camera_choice.blockSignals(False)
+        self.camera_hint.setText("" if cameras else "No camera found. Plug one in and press “Look again”, "
+                                                    "or scan with a USB hand scanner.")
+        self.camera_hint.setVisible(not cameras)
+        self.camera_value.setEnabled(self.camera_choice.currentData() == OTHER_CAMERA)
+
+    def _camera_chosen(self) -> None:
+        other = self.camera_choice.currentData() == OTHER_CAMERA
+        self.camera_value.setEnabled(other)
+        errors: dict[str, str] = {}
+        setting = self._camera_setting(errors)
+        if not errors and setting != (self._previewing or self._settings.camera):
+            self._previewing = setting
+            self.camera_preview_requested.emit(setting)
+
+    def _add_product_id(self) -> None:
+        text = self.add_id_field.text().strip()
+        if not is_id(text):
+            self._show_error("download", f"Not a product ID: “{text}” — {ID_EXAMPLE}")
+            return
+        product_id = str(uuid.UUID(text))
+        self.errors["download"].hide()
+        self.add_id_field.clear()
+        if product_id not in _checklist_ids(self.download_list):
+            _add_check(self.download_list, product_id, _unnamed(product_id), checked=True)
+
+    # ---- the connection test ----
+
+    def test_connection(self) -> None:
+        """Asks the server (off the UI thread) whether it answers, takes the key, lets it write, which
+        optional endpoints it has, and what the listed products are called."""
+        url, key = self.url_field.text().strip(), self.key_field.text().strip() or self._keys.load()
+        if not url or not key:
+            self.probe_result.setText("Type the server's address and its API key first")
+            return
+        try:
+            api = ApiSettings(url, key)
+        except ValueError as exc:
+            self.probe_result.setText(f"This address cannot be used: {exc}")
+            return
+        product_ids = _checklist_ids(self.download_list)
+        self.test_button.setEnabled(False)
+        self.probe_result.setText("Testing the connection…")
+        self._network.submit(lambda: probe_api(api, product_ids), lambda report: self._show_probe(url, report),
+                             self._probe_failed)
+
+    def _show_probe(self, url: str, report: ProbeReport) -> None:
+        self.test_button.setEnabled(True)
+        self._probed = (url, report)
+        self.probe_result.setText(probe_text(report))
+        named = set(report.known_products)
+        for row in range(self.download_list.count()):
+            item = self.download_list.item(row)
+            product_id = item.data(Qt.ItemDataRole.UserRole)
+            if product_id in report.products:  # the server's name, or the ID with what went wrong
+                item.setText(report.products[product_id] if product_id in named
+                             else f"{product_id}  {report.products[product_id]}")
+
+    def _probe_failed(self, error: str) -> None:
+        self.test_button.setEnabled(True)
+        self.probe_result.setText(f"The test could not run: {error}")
 
     # ---- checking and keeping ----
 
@@ -288,20 +406,16 @@ class SetupPage(QWidget):
         checked = self.preset_group.checkedButton()
         return Preset(checked.property("preset")) if checked else Preset(self._settings.station.preset)
 
-    def _accepted_products(self) -> list[str]:
-        items = (self.products_list.item(row) for row in range(self.products_list.count()))
-        return [i.data(Qt.ItemDataRole.UserRole) for i in items if i.checkState() == Qt.CheckState.Checked]
+    def camera_setting_chosen(self) -> str:
+        chosen = self.camera_choice.currentData()
+        return self.camera_value.text().strip() if chosen == OTHER_CAMERA else (chosen or FIRST_CAMERA)
 
     def _camera_setting(self, errors: dict[str, str]) -> str:
-        kind, value = self.camera_kind.currentData(), self.camera_value.text().strip()
-        if kind == "synthetic":
-            return SYNTHETIC_CAMERA
-        if kind == "index":
-            if not value.isdigit():
-                errors["camera"] = "Type the camera's number: 0 for the first camera, 1 for the next"
+        value = self.camera_setting_chosen()
+        if self.camera_choice.currentData() != OTHER_CAMERA or value.isdigit():
             return value
         if not value:
-            errors["camera"] = "Type the path of the camera device, video file or folder"
+            errors["camera"] = "Type the camera's number (0 for the first), or the path of a device, video or folder"
         elif not Path(value).exists():
             errors["camera"] = f"Nothing found at {value}"
         return value
@@ -326,20 +440,22 @@ class SetupPage(QWidget):
         event_id = self.event_field.text().strip()
         if event_id and not is_id(event_id):
             errors["event"] = f"Not an event ID — {ID_EXAMPLE}"
-        download = split_ids(self.download_field.toPlainText())
-        bad = [text for text in download if not is_id(text)]
-        if bad:
-            errors["download"] = f"Not a product ID: “{bad[0]}” — {ID_EXAMPLE}"
+        if self.add_id_field.text().strip():
+            errors["download"] = "Press “Add” for the product ID you typed, or clear the field"
         self._show_errors(errors)
         if errors:
             return False
 
         current = self._settings.model_dump()
-        current["station"].update(name=name, preset=self._preset().value, product_ids=self._accepted_products())
+        current["station"].update(name=name, preset=self._preset().value,
+                                  product_ids=_checked_ids(self.products_list))
         current["api"]["base_url"] = url
+        if self._probed is not None and self._probed[0] == url:  # what the server was found to offer
+            current["api"].update(apply_probe({k: current["api"][k] for k in ("list_items", "get_item", "sales")},
+                                              self._probed[1]))
         current.update(
             event_id=event_id,
-            product_ids=[str(uuid.UUID(text)) for text in download],
+            product_ids=_checked_ids(self.download_list),
             camera=camera,
             hide_names=self.hide_names.isChecked(),
             sounds=self.sounds.isChecked(),
@@ -359,11 +475,18 @@ class SetupPage(QWidget):
             self._say(f"Could not save the settings: {exc.strerror or exc}")
             return False
         self._settings = settings
+        self._previewing = None
         self.key_field.clear()
         self._show_stored_key()
         self.message.hide()
         self.applied.emit(settings)
         return True
+
+    def _cancel(self) -> None:
+        if self._previewing is not None:  # back to the camera that was in use
+            self._previewing = None
+            self.camera_preview_requested.emit(self._settings.camera)
+        self.cancelled.emit()
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         for name, label in self.errors.items():
@@ -374,6 +497,48 @@ class SetupPage(QWidget):
         else:
             self.message.hide()
 
+    def _show_error(self, field: str, text: str) -> None:
+        self.errors[field].setText(text)
+        self.errors[field].show()
+
     def _say(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+
+
+def _unnamed(product_id: str) -> str:
+    return f"{product_id}  (name not known yet — press “Test connection”)"
+
+
+def _checklist() -> QListWidget:
+    checklist = QListWidget()
+    checklist.setObjectName("productChoices")
+    checklist.setMinimumHeight(110)
+    checklist.setMaximumHeight(180)
+    return checklist
+
+
+def _add_check(checklist: QListWidget, product_id: str, text: str, checked: bool) -> None:
+    item = QListWidgetItem(text)
+    item.setData(Qt.ItemDataRole.UserRole, product_id)
+    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+    checklist.addItem(item)
+
+
+def _fill_checklist(checklist: QListWidget, names: dict[str, str], checked: set[str]) -> None:
+    """Every named product, then the checked ones known only by ID, ticked as `checked` says."""
+    checklist.clear()
+    for product_id, text in names.items():
+        _add_check(checklist, product_id, text, product_id in checked)
+    for product_id in sorted(checked - names.keys()):
+        _add_check(checklist, product_id, _unnamed(product_id), True)
+
+
+def _checklist_ids(checklist: QListWidget) -> list[str]:
+    return [checklist.item(row).data(Qt.ItemDataRole.UserRole) for row in range(checklist.count())]
+
+
+def _checked_ids(checklist: QListWidget) -> list[str]:
+    items = (checklist.item(row) for row in range(checklist.count()))
+    return [i.data(Qt.ItemDataRole.UserRole) for i in items if i.checkState() == Qt.CheckState.Checked]

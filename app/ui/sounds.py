@@ -1,4 +1,5 @@
-"""The kiosk's sounds: a read beep the instant a code is read, and one sound per verdict tone.
+"""The kiosk's sounds: a read beep the instant a code is read, and one sound per kind of answer
+(go, used, stop, look at the screen).
 
 The WAV files are synthesised here, deterministically (same bytes on every run), so they can be
 regenerated with `python -m app.ui.sounds` and are recreated when missing. Playback uses QSoundEffect;
@@ -16,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtMultimedia import QSoundEffect
 
-from app.domain.presentation import TONE_LOOK, Tone
+from app.domain.presentation import SOUNDS
 from app.ui.theme import SOUNDS_DIR
 
 log = logging.getLogger(__name__)
@@ -46,17 +47,16 @@ def _silence(seconds: float) -> list[float]:
 def _samples(name: str) -> list[float]:
     if name == READ_BEEP:
         return _tone(1900, 0.06)
-    tone = next(t for t, look in TONE_LOOK.items() if look.sound == name)
-    if tone is Tone.VALID:  # rising two-tone
+    if name == "valid.wav":  # rising two-tone
         return _tone(880, 0.11) + _tone(1320, 0.17)
-    if tone is Tone.USED:  # double low
+    if name == "used.wav":  # double low
         return _tone(330, 0.14) + _silence(0.07) + _tone(330, 0.14)
-    if tone is Tone.REFUSED:  # low buzz
+    if name == "refused.wav":  # low buzz
         return [s * 0.8 for s in _tone(140, 0.45, square=True)]
     return _tone(1050, 0.08) + _silence(0.06) + _tone(1050, 0.08) + _silence(0.06) + _tone(1050, 0.08)  # attention
 
 
-SOUND_NAMES = (READ_BEEP, *(look.sound for look in TONE_LOOK.values()))
+SOUND_NAMES = (READ_BEEP, *SOUNDS)
 
 
 def write_sound(name: str, path: Path) -> None:

@@ -107,8 +107,7 @@ class StatusStrip(QFrame):
         self.connectivity = status.connectivity
         forced = status.override is not Override.AUTO
         self.badge.setText(BADGE_TEXT[status.connectivity] + (" (forced)" if forced else "") + "  ▾")
-        colour = BADGE_COLOURS[status.connectivity.value]
-        ink = "#111111" if status.connectivity is Connectivity.OFFLINE else "#FFFFFF"
+        colour, ink = BADGE_COLOURS[status.connectivity.value]
         self.badge.setStyleSheet(f"QToolButton#syncBadge {{ background-color: {colour}; color: {ink}; }}")
         configured = status.connectivity is not Connectivity.NOT_CONFIGURED
         for override, action in self.override_actions.items():

@@ -15,12 +15,13 @@ CHROME_TEXT = "#ECEEF2"
 CHROME_MUTED = "#9AA1AD"
 NEUTRAL_PANEL = "#2B2F37"  # the verdict panel when it shows no verdict colour (idle, undone)
 
-# Status badge colours: green online, amber offline, red paused, grey not configured.
+# Status badge colours (background, text), each pair at least 7:1, none of them a verdict's colour: a badge
+# above a verdict must not read as a second verdict. Paused shares the lilac of "a manager decides".
 BADGE_COLOURS = {
-    "online": "#1B7F3B",
-    "offline": "#E08A00",
-    "paused": "#B3261E",
-    "not_configured": "#4A505B",
+    "online": ("#0F5C45", "#FFFFFF"),  # dark green
+    "offline": ("#F0E442", "#111111"),  # Okabe-Ito yellow
+    "paused": ("#C189D3", "#111111"),  # lilac: a manager must fix the key
+    "not_configured": ("#4A505B", "#FFFFFF"),  # grey
 }
 
 

@@ -15,7 +15,9 @@ class Symbol(enum.Enum):
     CHECK = "check"  # valid
     CLOCK = "clock"  # used before: look at when
     CROSS = "cross"  # refused
-    EXCLAMATION = "exclamation"  # needs a person to decide
+    ARROW = "arrow"  # valid elsewhere: send them on
+    QUESTION = "question"  # cannot be checked: a person decides
+    EXCLAMATION = "exclamation"  # the check did not finish; also a camera that is not working
     READY = "ready"  # the corners of a viewfinder: show your code
     UNDO = "undo"
 
@@ -24,7 +26,10 @@ TONE_SYMBOL = {
     Tone.VALID: Symbol.CHECK,
     Tone.USED: Symbol.CLOCK,
     Tone.REFUSED: Symbol.CROSS,
-    Tone.ATTENTION: Symbol.EXCLAMATION,
+    Tone.ELSEWHERE: Symbol.ARROW,
+    Tone.DECIDE: Symbol.QUESTION,
+    Tone.RETRY: Symbol.EXCLAMATION,
+    Tone.UNDONE: Symbol.UNDO,
 }
 
 
@@ -64,6 +69,15 @@ class VerdictIcon(QWidget):
         elif self.symbol is Symbol.EXCLAMATION:
             p.drawLine(QPointF(s * 0.5, s * 0.24), QPointF(s * 0.5, s * 0.56))
             p.drawPoint(QPointF(s * 0.5, s * 0.76))
+        elif self.symbol is Symbol.ARROW:
+            p.drawLine(QPointF(s * 0.26, s * 0.5), QPointF(s * 0.72, s * 0.5))
+            p.drawPolyline([QPointF(s * 0.54, s * 0.32), QPointF(s * 0.74, s * 0.5), QPointF(s * 0.54, s * 0.68)])
+        elif self.symbol is Symbol.QUESTION:
+            hook = QPainterPath(QPointF(s * 0.36, s * 0.38))
+            hook.cubicTo(QPointF(s * 0.36, s * 0.18), QPointF(s * 0.66, s * 0.18), QPointF(s * 0.65, s * 0.37))
+            hook.cubicTo(QPointF(s * 0.64, s * 0.49), QPointF(s * 0.5, s * 0.48), QPointF(s * 0.5, s * 0.6))
+            p.drawPath(hook)
+            p.drawPoint(QPointF(s * 0.5, s * 0.78))
         elif self.symbol is Symbol.CLOCK:
             pen.setWidthF(s * 0.07)
             p.setPen(pen)

@@ -2,18 +2,24 @@
 from __future__ import annotations
 
 from app import demo_data as demo
+from sqlalchemy import func, select
+
+from app.api.client import ProductsClient
+from app.api.settings import ApiSettings
 from app.cli.compose import build_kiosk, camera_source
-from app.config import Settings
+from app.config import FIRST_CAMERA, Settings
 from app.domain.verdict import VerdictKind
 from app.scan.sources import CameraSource, ImageFolderSource, SyntheticCamera
 from app.simulator.demo_data import DEMO_WRITE_KEY
 from app.simulator.server import SimulatorServer
 from app.sync.engine import SyncEngine
+from app.store.replica import scans
 from app.sync.status import Connectivity
+from app.ui.cameras import Camera, find_cameras
 
 
 def test_a_station_without_an_api_connects_when_setup_names_one_without_a_restart(qtbot, tmp_path, replica):
-    kiosk = build_kiosk(replica, Settings(), "", None)
+    kiosk = build_kiosk(replica, Settings(camera="none"), "", None)
     qtbot.addWidget(kiosk.window)
     try:
         assert kiosk.window.sync.status().connectivity is Connectivity.NOT_CONFIGURED
@@ -32,7 +38,84 @@ def test_a_station_without_an_api_connects_when_setup_names_one_without_a_restar
 
 
 def test_the_camera_setting_names_the_frame_source(tmp_path):
-    assert isinstance(camera_source("synthetic", ["x"]), SyntheticCamera)
-    assert isinstance(camera_source("0", []), CameraSource)
-    assert isinstance(camera_source(str(tmp_path), []), ImageFolderSource)
-    assert isinstance(camera_source("/dev/video7", []), CameraSource)
+    assert isinstance(camera_source("0"), CameraSource)
+    assert isinstance(camera_source(str(tmp_path)), ImageFolderSource)
+    assert isinstance(camera_source("/dev/video7"), CameraSource)
+    assert camera_source("none") is None
+
+
+def fake_sysfs(root, *nodes):  # type: ignore[no-untyped-def]
+    """/sys/class/video4linux as the kernel lays it out: one folder per node, with its name and index."""
+    for node, name, index in nodes:
+        (root / node).mkdir(parents=True)
+        (root / node / "name").write_text(name + "\n")
+        (root / node / "index").write_text(f"{index}\n")
+    return root
+
+
+def test_the_first_camera_found_is_the_default_and_metadata_nodes_are_not_cameras(tmp_path):
+    sysfs = fake_sysfs(tmp_path / "v4l", ("video1", "C920 metadata", 1), ("video0", "HD Pro Webcam C920", 0),
+                       ("video2", "USB Capture", 0))
+    assert find_cameras(sysfs) == [Camera("/dev/video0", "HD Pro Webcam C920"), Camera("/dev/video2", "USB Capture")]
+    source = camera_source(FIRST_CAMERA, sysfs)
+    assert isinstance(source, CameraSource) and source.name == "camera /dev/video0"
+    assert camera_source(FIRST_CAMERA, tmp_path / "no-such-folder") is None  # no camera: the hand scanner
+
+
+def test_a_fresh_install_never_runs_the_demo_camera(qtbot, replica, tmp_path):
+    settings = Settings()
+    assert settings.camera == FIRST_CAMERA
+    assert Settings.model_validate({"camera": "synthetic"}).camera == FIRST_CAMERA  # an older settings file
+
+    kiosk = build_kiosk(replica, settings, "", settings.camera, settings_file=tmp_path / "settings.json", first_run=True)
+    qtbot.addWidget(kiosk.window)
+    try:
+        assert kiosk.pipeline is None or not isinstance(kiosk.pipeline.pipeline.source, SyntheticCamera)
+        assert kiosk.window.pages.currentWidget() is kiosk.window.setup_page
+        qtbot.wait(1500)  # the demo camera used to read its first code within 1.4 s
+        assert kiosk.window.pages.currentWidget() is kiosk.window.setup_page
+        with replica.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(scans)).scalar() == 0
+    finally:
+        kiosk.close()
+
+
+def test_a_station_can_switch_to_no_camera_and_back_without_a_restart(qtbot, replica, tmp_path):
+    kiosk = build_kiosk(replica, Settings(camera="none"), "", "none")
+    qtbot.addWidget(kiosk.window)
+    try:
+        assert kiosk.pipeline is None
+        assert kiosk.window.panel.headline.text() == "Ready — scan with the hand scanner"
+        kiosk.window.camera_requested.emit(str(tmp_path))  # a folder of images: a real frame source
+        assert kiosk.pipeline is not None and isinstance(kiosk.pipeline.pipeline.source, ImageFolderSource)
+        kiosk.window.camera_requested.emit("none")
+        assert kiosk.pipeline is None
+    finally:
+        kiosk.close()
+
+
+def test_undo_keeps_its_promise_online_because_the_upload_waits_out_the_undo_window(qtbot, tmp_path, replica):
+    with SimulatorServer(tmp_path / "sim.db", seed="demo") as sim:
+        settings = Settings.model_validate({"api": {"base_url": sim.url}, "camera": "none",
+                                            "product_ids": [p.id for p in demo.PRODUCTS]})
+        kiosk = build_kiosk(replica, settings, DEMO_WRITE_KEY, "none")
+        qtbot.addWidget(kiosk.window)
+        kiosk.window.show()
+        try:
+            qtbot.waitUntil(lambda: kiosk.window.sync.status().last_success_at is not None, timeout=15_000)
+            ticket = demo.item_uuid(demo.GA, 1)
+            with qtbot.waitSignal(kiosk.window.verdict_shown, timeout=5000) as shown:
+                kiosk.window.on_payload(ticket)
+            assert shown.args[0].accepted and kiosk.window.panel.undo_button.isVisible()
+            qtbot.wait(1500)  # the kiosk used to have sent the use by now, and Undo answered "too late"
+
+            kiosk.window.panel.undo_button.click()
+            qtbot.waitUntil(lambda: kiosk.window.panel.state == "undo", timeout=5000)
+
+            assert kiosk.window.panel.headline.text() == "UNDONE"
+            kiosk.engine.sync_now()
+            qtbot.wait(500)
+            with ProductsClient(ApiSettings(sim.url, DEMO_WRITE_KEY)) as client:
+                assert client.get_item(demo.GA.id, ticket).redemption_count == 0  # never reached the server
+        finally:
+            kiosk.close()

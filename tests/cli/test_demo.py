@@ -5,13 +5,17 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from PIL import Image
 
+from app.cli.demo import default_screens_dir
+from app.domain.presentation import TONE_LOOK, Tone
+
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ["ACCEPTED", "ALREADY_USED", "ACCEPTED", "ACCEPTED", "ACCEPTED", "ALREADY_USED", "WRONG_STATION",
-            "PRODUCT_INACTIVE", "NOT_FOUND", "INVALID_CODE", "ACCEPTED", "ACCEPTED"]
+            "ACCEPTED", "PRODUCT_INACTIVE", "NOT_FOUND", "INVALID_CODE", "ACCEPTED", "ACCEPTED"]
 LINE = re.compile(r"^(?P<verdict>[A-Z_]+)\s+(?P<ms>\d+\.\d) ms\s+(?P<station>Door 1|Bar 1)\s+(?P<note>.+)$")
 
 
@@ -31,5 +35,12 @@ def test_the_headless_demo_plays_the_whole_round_prints_each_verdict_and_saves_s
     assert shots[-1].name.endswith("back-online.png")
     with Image.open(shots[0]) as first:
         assert first.size == (1280, 800)
-        assert first.getpixel((640, 400))[:3] == (0x1B, 0x7F, 0x3B)  # the valid green fills the window
+        valid = TONE_LOOK[Tone.VALID].background
+        assert first.getpixel((640, 400))[:3] == tuple(int(valid[i:i + 2], 16) for i in (1, 3, 5))  # fills the window
     assert "Traceback" not in result.stderr
+
+
+def test_the_demos_screenshots_go_to_a_temporary_folder_never_into_the_clone():
+    folder = default_screens_dir()
+    assert folder.is_relative_to(Path(tempfile.gettempdir()))
+    assert not folder.is_relative_to(ROOT)

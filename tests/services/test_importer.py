@@ -74,7 +74,7 @@ def test_a_csv_of_items_imports_against_products_already_in_the_replica(replica,
         ("id,name,type\n" + ITEM + ",Ticket,concert\n", "line 2: product field 'type'"),
         ("id,item_id,product_id\n" + ITEM + ",1," + ITEM + ",extra\n", "line 2: more cells"),
         ("hello,world\n1,2\n", "line 1: the CSV header"),
-        ('{"items": [', "broken JSON|ends too early"),
+        ('{"items": [', "broken JSON|JSON file ends too early"),
         ('{"items": {"a": 1}}', "must be a list"),
         ('{"products": [42]}', "must be an object"),
     ],
@@ -104,3 +104,55 @@ def test_reimporting_never_lowers_confirmed_uses_or_forgets_pending_ones(demo_re
     with demo_replica.connect() as conn:
         row = conn.execute(select(items).where(items.c.id == voucher)).one()
     assert (row.pending_count, row.first_used_station) == (1, "Bar")
+
+
+def write_json(tmp_path, text: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / "import.json"
+    path.write_text(text)
+    return path
+
+
+PRODUCT = {"id": demo.GA.id, "type": "admission", "name": "GA"}
+
+
+def item(n: int, **changes):  # type: ignore[no-untyped-def]
+    return {"id": f"00000000-0000-4000-8000-{n:012d}", "item_id": n, "product_id": demo.GA.id, **changes}
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("{}", "nothing to import"),
+        ('{"events": [], "products": [], "items": []}', "nothing to import"),
+        ('{"itmes": []}', 'line 1: unknown key "itmes"'),
+        (json.dumps({"products": [PRODUCT], "items": [item(1)]})[:-1] + ', "items": []}', "'items' appears twice"),
+        (json.dumps({"products": [PRODUCT], "items": [item(1), item(1)]}), "line 1: item .* is already on line 1"),
+        ('{"products": [{"id": "%s", "type": "admission", "name": "A", "name": "B"}]}' % demo.GA.id,
+         "the key 'name' appears twice"),
+        (json.dumps({"products": [PRODUCT], "items": [item(1, item_id=2**63)]}), "item field 'item_id'.*too large"),
+        ('{"items": [' + "[" * 100_000 + "]" * 100_000 + "]}", "nested too deeply"),
+        ("[1, 2, 3]", "a JSON import is one object"),
+        ('{"items": []} trailing', "more after the end"),
+    ],
+)
+def test_an_ambiguous_or_unusable_json_file_is_rejected_with_a_reason_and_changes_nothing(replica, tmp_path, content, reason):
+    with pytest.raises(ImportRejected, match=reason):
+        import_file(replica, write_json(tmp_path, content))
+    assert table_sizes(replica) == (0, 0)
+
+
+def test_a_broken_json_file_gets_a_json_message_never_a_csv_one(replica, tmp_path):
+    path = tmp_path / "export.json"
+    path.write_text('\n  "items": []}')
+    with pytest.raises(ImportRejected) as error:
+        import_file(replica, path)
+    assert "JSON" in str(error.value) and "CSV" not in str(error.value)
+
+
+def test_a_line_number_deep_in_a_large_file_is_still_right(replica, tmp_path):
+    items = [item(n) for n in range(1, 3001)]
+    items[2500]["item_id"] = "x"
+    path = write_json(tmp_path, json.dumps({"products": [PRODUCT], "items": items}, indent=1))
+    bad_line = next(n for n, line in enumerate(path.read_text().splitlines(), 1) if '"x"' in line)
+    with pytest.raises(ImportRejected, match=rf"line {bad_line - 2}: item field 'item_id'"):
+        import_file(replica, path)

@@ -64,3 +64,20 @@ def test_search_with_blank_or_wildcard_text_finds_nothing_it_should_not(demo_rep
     assert search_items(demo_replica, "   ") == []
     assert search_items(demo_replica, "%%_") == []  # wildcards are dropped, not interpreted
     assert search_items(demo_replica, "no such guest") == []
+
+
+def test_the_export_names_ticket_product_and_holder_in_local_time_and_hides_names_when_asked(demo_replica, tmp_path):
+    import csv
+    from datetime import datetime
+
+    Station(demo_replica, StationRules("Door 1", Preset.DOOR), clock=lambda: 1_700_000_000.0).redeem(
+        demo.item_uuid(demo.GA, 1))
+    out = tmp_path / "scans.csv"
+
+    reports.export_scans_csv(demo_replica, out)
+    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    assert (row["ticket_number"], row["product"], row["holder"]) == ("1", "General Admission", "Ada Lovelace")
+    assert row["local_time"] == datetime.fromtimestamp(1_700_000_000).astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
+
+    reports.export_scans_csv(demo_replica, out, hide_names=True)
+    assert next(csv.DictReader(out.open(encoding="utf-8")))["holder"] == ""

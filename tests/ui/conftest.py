@@ -8,7 +8,7 @@ from ui_helpers import PIN, door_settings
 
 from app.config import Settings
 from app.secrets import hash_pin
-from app.services.station import Station
+from app.services.station import UNDO_HOLD_S, Station
 from app.ui.local_sync import LocalOnlySync
 from app.ui.main_window import MainWindow
 
@@ -30,7 +30,7 @@ def make_window(qtbot, demo_replica, settings_file):
 
     def build(settings: Settings | None = None, sync=None, **options) -> MainWindow:  # type: ignore[no-untyped-def]
         settings = settings or door_settings()
-        station = Station(demo_replica, settings.station.rules())
+        station = Station(demo_replica, settings.station.rules(), hold_for_undo_s=UNDO_HOLD_S)  # as the kiosk does
         window = MainWindow(demo_replica, settings, station, sync or LocalOnlySync(demo_replica),
                             settings_file=settings_file, **options)
         qtbot.addWidget(window)

@@ -3,24 +3,30 @@ from __future__ import annotations
 
 import csv
 
-from ui_helpers import PIN, RecordingSync, enter_pin, scan
+import pytest
+from PySide6.QtCore import Qt
+from ui_helpers import PIN, FakeClock, RecordingSync, door_settings, enter_pin, scan
 
 from app.config import load_settings
 from app.demo_data import DRINKS, GA, item_uuid
 from app.secrets import check_pin
 from app.services.reports import SCAN_EXPORT_COLUMNS
+from app.ui.entries_chart import count_ticks
+from app.ui.manager_session import UNLOCKED_FOR_S, ManagerSession
 from app.ui.pin_page import LOCKOUT_S, MAX_WRONG
 
 
 def open_manager(qtbot, window, pin: str = PIN) -> None:  # type: ignore[no-untyped-def]
     window.open_manager()
-    enter_pin(window, pin)
+    if window.pages.currentWidget() is window.pin_page:
+        enter_pin(window, pin)
     assert window.pages.currentWidget() is window.manager_page
     qtbot.waitUntil(lambda: window.manager_page.report is not None and window.idle(), timeout=3000)
 
 
 def table_rows(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    return [[table.item(r, c).text() for c in range(table.columnCount()) if table.item(r, c) is not None]
+            for r in range(table.rowCount())]
 
 
 def test_the_manager_view_needs_the_right_pin(make_window, pinned_settings):
@@ -61,6 +67,9 @@ def test_too_many_wrong_pins_rest_the_keypad(make_window, pinned_settings):
 def test_the_first_manager_access_asks_to_choose_a_pin(qtbot, window, settings_file):
     window.open_manager()
     assert window.pin_page.choosing
+    prompt = window.pin_page.prompt
+    assert "choose one" in prompt.text()
+    assert prompt.height() >= prompt.heightForWidth(prompt.width())  # every line of it shows, none clipped
 
     enter_pin(window, "1357")
     assert window.pin_page.prompt.text() == "Enter the same PIN again"
@@ -98,14 +107,14 @@ def test_the_manager_view_counts_products_stations_and_entries(qtbot, make_windo
 
     page = window.manager_page
     products = {row[0]: row[1:] for row in table_rows(page.products)}
-    assert products["General Admission"] == ["40", "2", "2", "38"]  # issued, checked in, fully used, uses left
+    assert products["General Admission"] == ["40", "2 tickets", "2", "38 entries"]
     assert table_rows(page.stations) == [["Door 1", "2", "2"]]  # the used ticket and the voucher refused
     assert page.people_card.value.text() == "2 of 55"  # GA 40, VIP 10, Early Bird 5
+    assert page.entries_card.value.text() == "2"
     assert page.waiting_card.value.text() == "2"
     assert page.conflict_card.value.text() == "0"
     assert "2 pending" in page.queue.text()
-    assert page.chart.bars is not None
-    assert sum(page.chart.bars.opts["height"]) == 2
+    assert sum(count for _, count in page.chart.entries) == 2
 
 
 def test_export_writes_the_scan_log_as_csv(qtbot, make_window, pinned_settings, tmp_path):
@@ -151,26 +160,71 @@ def test_station_setup_opens_from_the_manager_view_without_asking_again(qtbot, m
     assert window.pages.currentWidget() is window.setup_page
 
 
-def test_leaving_the_manager_view_locks_it_again(qtbot, make_window, pinned_settings):
-    window = make_window(pinned_settings)
+def test_the_pin_stays_good_for_a_few_minutes_after_the_managers_last_action(qtbot, make_window, pinned_settings):
+    clock = FakeClock()
+    window = make_window(pinned_settings, manager_session=ManagerSession(clock))
     open_manager(qtbot, window)
     window.show_scanning()
 
+    clock.now += UNLOCKED_FOR_S - 1
     window.open_setup()
+    assert window.pages.currentWidget() is window.setup_page  # no PIN again: it was a minute ago
 
-    assert window.pages.currentWidget() is window.pin_page
+    window.show_scanning()
+    clock.now += UNLOCKED_FOR_S + 1
+    window.open_manager()
+    assert window.pages.currentWidget() is window.pin_page  # untouched for longer: locked by itself
 
 
-def test_a_scan_while_the_manager_view_is_open_is_shown_at_once(qtbot, make_window, pinned_settings):
+@pytest.mark.parametrize("page", ["manager", "pin", "search", "setup"])
+def test_a_scan_on_another_page_shows_an_overlay_and_keeps_the_page_and_the_pin(qtbot, make_window, pinned_settings, page):
     window = make_window(pinned_settings)
     open_manager(qtbot, window)
+    window.show_scanning()
+    open_page = {"manager": window.open_manager, "pin": lambda: (window.manager_session.lock(), window.open_manager()),
+                 "search": window.open_search, "setup": window.open_setup}[page]
+    open_page()
+    before = window.pages.currentWidget()
 
+    verdict = scan(qtbot, window, item_uuid(GA, 1))
+
+    assert verdict.accepted
+    assert window.pages.currentWidget() is before
+    assert window.overlay.isVisible() and window.overlay.headline.text() == "VALID"
+    assert window.overlay.geometry() == window.pages.rect()
+    qtbot.mouseClick(window.overlay, Qt.MouseButton.LeftButton)  # a tap closes it
+    assert not window.overlay.isVisible()
+    assert window.pages.currentWidget() is before
+    if page != "pin":
+        window.show_scanning()
+        window.open_manager()
+        assert window.pages.currentWidget() is window.manager_page  # still unlocked
+
+
+def test_the_overlay_closes_by_itself_when_its_time_is_up(qtbot, make_window, pinned_settings):
+    window = make_window(door_settings(pin_hash=pinned_settings.pin_hash, verdict_seconds=1))
+    window.open_search()
+    scan(qtbot, window, "junk")
+    assert window.overlay.isVisible()
+    qtbot.waitUntil(lambda: not window.overlay.isVisible(), timeout=3000)
+    assert window.pages.currentWidget() is window.search_page
+
+
+def test_an_unsent_use_can_be_undone_from_the_scan_log(qtbot, make_window, pinned_settings):
+    window = make_window(pinned_settings)
     scan(qtbot, window, item_uuid(GA, 1))
+    scan(qtbot, window, "junk")
+    open_manager(qtbot, window)
 
-    assert window.pages.currentWidget() is window.panel
-    window.open_setup()
-    assert window.pages.currentWidget() is window.pin_page  # the scan closed the manager view
-
+    page = window.manager_page
+    log = table_rows(page.scan_log)
+    assert [row[2] for row in log] == ["Not a ticket", "Valid"]  # newest first
+    assert page.undo_button(0) is None and page.undo_button(1) is not None
+    page.undo_button(1).click()
+    qtbot.waitUntil(lambda: page.message.text() == "The use was given back", timeout=3000)
+    qtbot.waitUntil(lambda: table_rows(page.scan_log)[0][2] == "Undone", timeout=3000)
+    assert page.entries_card.value.text() == "0"
+    assert scan(qtbot, window, item_uuid(GA, 1)).accepted  # the ticket is good again
 
 def test_a_redemption_the_server_refused_is_listed_as_a_conflict(qtbot, make_window, pinned_settings, demo_replica):
     from sqlalchemy import insert
@@ -190,7 +244,32 @@ def test_a_redemption_the_server_refused_is_listed_as_a_conflict(qtbot, make_win
 
     rows = table_rows(window.manager_page.conflicts)
     assert len(rows) == 1
-    assert rows[0][0].startswith("General Admission · ")
-    assert rows[0][1].endswith(" at Door 1")
-    assert rows[0][2].endswith(": Item already fully redeemed")
+    ticket, holder, here, first, server = rows[0]
+    assert (ticket, holder) == ("#1 · General Admission", "Ada Lovelace")
+    assert here == f"{verdict.scanned_at.astimezone():%H:%M} at Door 1"
+    assert first == "another door (time not known)"
+    assert server.endswith(": Item already fully redeemed")
     assert window.manager_page.conflict_card.value.text() == "1"
+
+
+def test_every_number_names_its_scope_and_the_chart_counts_in_whole_people(qtbot, make_window, pinned_settings):
+    window = make_window(pinned_settings)
+    scan(qtbot, window, item_uuid(GA, 1))
+    open_manager(qtbot, window)
+
+    page = window.manager_page
+    assert "all doors" in page.people_card.caption.text()
+    assert "Door 1" in page.entries_card.caption.text() and "here" in page.waiting_card.caption.text()
+    assert page.chart.title == "Accepted scans here, per 5 minutes"
+    assert page.chart.ticks == [0, 1]
+    assert count_ticks(13) == [0, 3, 6, 9, 12, 15]  # whole people, never 0.5
+    assert page.conflicts_title.text() == "Conflicts — none so far; 1 scans are not sent yet"
+
+
+def test_vouchers_are_counted_as_vouchers_and_their_uses_as_drinks(qtbot, make_window, pinned_settings):
+    window = make_window(door_settings(name="Bar 1", preset="bar", pin_hash=pinned_settings.pin_hash))
+    scan(qtbot, window, item_uuid(DRINKS, 1))
+    open_manager(qtbot, window)
+
+    drinks = next(row for row in table_rows(window.manager_page.products) if row[0] == DRINKS.name)
+    assert drinks[1:] == ["30", "1 voucher", "0", "89 drinks"]

@@ -9,11 +9,14 @@ from PySide6.QtWidgets import QApplication, QDialog
 from ui_helpers import door_settings, scan
 
 from app.demo_data import DRINKS, GA, INACTIVE, UNKNOWN_ITEM, item_owner, item_uuid
-from app.domain.presentation import look
+from app.domain.presentation import TONE_LOOK, UNDONE_DETAIL, Tone, look
 from app.domain.verdict import Verdict, VerdictKind
+from app.scan.sources import SourceState
 from app.services.reports import product_counts
 from app.services.station import Station
 from app.store.db import write_transaction
+from app.ui.camera_preview import camera_state_text
+from app.ui.theme import NEUTRAL_PANEL
 from app.ui.verdict_icon import Symbol
 from app.ui.verdict_panel import HEADLINE_MIN_PT
 
@@ -23,9 +26,39 @@ def counts_for(engine, name: str):  # type: ignore[no-untyped-def]
 
 
 def test_the_idle_screen_invites_the_next_ticket(window):
+    window.on_camera_state(SourceState.LIVE.value)
     assert window.panel.state == "ready"
     assert window.panel.headline.text() == "Ready — show your ticket"
     assert not window.panel.undo_button.isVisible()
+
+
+@pytest.mark.parametrize("state", [SourceState.MISSING, SourceState.RECONNECTING, SourceState.ENDED, SourceState.STOPPED])
+def test_a_camera_that_is_not_working_never_says_ready(window, state):
+    window.on_camera_state(SourceState.LIVE.value)
+    window.on_camera_state(state.value)
+
+    assert window.panel.headline.text() == "Camera not working"
+    assert window.panel.detail.text() == "Use the hand scanner or Search"
+    assert window.panel.footer.text() == camera_state_text(state.value)
+    assert window.panel.icon.symbol is Symbol.EXCLAMATION
+    window.on_camera_state(SourceState.LIVE.value)
+    assert window.panel.headline.text() == "Ready — show your ticket"
+
+
+def test_a_station_without_a_camera_asks_for_the_hand_scanner(window):
+    assert window.panel.headline.text() == "Ready — scan with the hand scanner"
+
+
+def test_a_camera_problem_after_a_verdict_shows_once_the_verdict_closes(qtbot, make_window):
+    window = make_window(door_settings(verdict_seconds=1))
+    window.on_camera_state(SourceState.LIVE.value)
+    scan(qtbot, window, item_uuid(GA, 1))
+    window.on_camera_state(SourceState.RECONNECTING.value)
+    assert window.panel.headline.text() == "VALID"  # the verdict in front of staff is not cut short
+
+    with qtbot.waitSignal(window.panel.dismissed, timeout=3000):
+        pass
+    assert window.panel.headline.text() == "Camera not working"
 
 
 def test_a_valid_ticket_fills_the_screen_green_with_product_and_holder(qtbot, window):
@@ -38,7 +71,7 @@ def test_a_valid_ticket_fills_the_screen_green_with_product_and_holder(qtbot, wi
     assert panel.icon.symbol is Symbol.CHECK
     assert panel.product.text() == "General Admission"
     assert panel.holder.text() == "Ada Lovelace"
-    assert panel.detail.text() == "Welcome in"
+    assert panel.detail.text() == "Let them in"
     assert panel.width() >= 1200 and panel.height() >= 650  # the verdict fills the window
 
 
@@ -56,7 +89,7 @@ def test_a_drink_voucher_at_the_bar_says_how_many_drinks_are_left(qtbot, make_wi
     scan(qtbot, window, item_uuid(DRINKS, 1))
 
     assert window.panel.headline.text() == "VALID"
-    assert window.panel.detail.text() == "2 of 3 drinks left"
+    assert window.panel.detail.text() == "Serve it — 2 of 3 drinks left"
 
 
 def test_a_used_ticket_says_when_and_where_it_was_first_used(qtbot, window, demo_replica):
@@ -68,7 +101,7 @@ def test_a_used_ticket_says_when_and_where_it_was_first_used(qtbot, window, demo
     assert verdict.kind is VerdictKind.ALREADY_USED
     assert window.panel.headline.text() == "ALREADY USED"
     assert window.panel.icon.symbol is Symbol.CLOCK
-    assert window.panel.detail.text().startswith("First used ")
+    assert window.panel.detail.text().startswith("Do not let in · first used ")
     assert window.panel.detail.text().endswith(" at Door 2")
     assert window.panel.background == look(VerdictKind.ALREADY_USED).background
 
@@ -76,9 +109,8 @@ def test_a_used_ticket_says_when_and_where_it_was_first_used(qtbot, window, demo
 @pytest.mark.parametrize(
     ("payload", "kind", "headline", "symbol"),
     [
-        (item_uuid(DRINKS, 2), VerdictKind.WRONG_STATION, "WRONG STATION", Symbol.EXCLAMATION),
-        (item_uuid(INACTIVE, 1), VerdictKind.PRODUCT_INACTIVE, "NOT VALID TODAY", Symbol.CROSS),
-        (UNKNOWN_ITEM, VerdictKind.NOT_FOUND, "NOT FOUND", Symbol.CROSS),
+        (item_uuid(DRINKS, 2), VerdictKind.WRONG_STATION, "WRONG STATION", Symbol.ARROW),
+        (UNKNOWN_ITEM, VerdictKind.NOT_FOUND, "UNKNOWN TICKET", Symbol.CROSS),
         ("WIFI:S:venue;T:WPA;P:secret;;", VerdictKind.INVALID_CODE, "NOT A TICKET", Symbol.CROSS),
     ],
 )
@@ -93,13 +125,40 @@ def test_a_refused_code_says_why_in_words_symbol_and_colour(qtbot, window, paylo
     assert not window.panel.undo_button.isVisible()
 
 
-@pytest.mark.parametrize("kind", [VerdictKind.UNKNOWN_OFFLINE, VerdictKind.ERROR])
-def test_verdicts_that_need_a_person_are_blue_with_an_exclamation_mark(window, kind):
+def test_a_ticket_whose_sales_have_closed_is_let_in_and_the_screen_says_sales_closed(qtbot, window):
+    verdict = scan(qtbot, window, item_uuid(INACTIVE, 1))
+    assert verdict.kind is VerdictKind.ACCEPTED
+    assert "sales have closed" in window.panel.detail.text()
+
+
+def test_a_door_set_to_refuse_closed_products_says_the_ticket_type_is_closed(qtbot, make_window):
+    window = make_window(door_settings(refuse_inactive=True))
+    verdict = scan(qtbot, window, item_uuid(INACTIVE, 2))
+    assert verdict.kind is VerdictKind.PRODUCT_INACTIVE
+    assert window.panel.headline.text() == "TICKET TYPE CLOSED"
+    assert window.panel.icon.symbol is Symbol.CROSS
+    assert window.panel.background == look(VerdictKind.PRODUCT_INACTIVE).background
+
+
+@pytest.mark.parametrize(("kind", "symbol"), [(VerdictKind.UNKNOWN_OFFLINE, Symbol.QUESTION),
+                                               (VerdictKind.ERROR, Symbol.EXCLAMATION)])
+def test_cannot_check_and_try_again_each_have_their_own_colour_and_symbol(window, kind, symbol):
     window.show_verdict(Verdict(kind, station="Door 1"))
 
     assert window.panel.background == look(kind).background
-    assert window.panel.icon.symbol is Symbol.EXCLAMATION
+    assert window.panel.icon.symbol is symbol
     assert window.panel.detail.text()
+
+
+def test_a_code_naming_another_product_shows_no_holders_name(qtbot, window):
+    forged = f'{{"product_item_id": "{item_uuid(GA, 1)}", "product_id": "{DRINKS.id}"}}'
+
+    verdict = scan(qtbot, window, forged)
+
+    assert verdict.kind is VerdictKind.NOT_FOUND and verdict.holder_name == "Ada Lovelace"
+    assert window.panel.headline.text() == "UNKNOWN TICKET"
+    assert window.panel.holder.text() == "" and window.panel.product.text() == ""
+    assert "Ticket #" not in window.panel.footer.text()
 
 
 def test_hide_names_keeps_the_holder_off_the_screen(qtbot, make_window):
@@ -121,7 +180,7 @@ def test_the_verdict_dismisses_itself_after_its_seconds(qtbot, make_window):
     with qtbot.waitSignal(window.panel.dismissed, timeout=3000):
         pass
     assert window.panel.state == "ready"
-    assert window.panel.headline.text() == "Ready — show your ticket"
+    assert window.panel.headline.text() == "Ready — scan with the hand scanner"
 
 
 def test_a_second_scan_replaces_the_verdict_at_once(qtbot, window):
@@ -204,9 +263,29 @@ def test_undo_gives_the_use_back(qtbot, window, demo_replica):
     qtbot.waitUntil(lambda: window.panel.state == "undo", timeout=5000)
 
     assert window.panel.headline.text() == "UNDONE"
-    assert window.panel.detail.text() == "The use was given back"
+    assert window.panel.detail.text() == UNDONE_DETAIL
+    assert window.panel.background == TONE_LOOK[Tone.UNDONE].background != NEUTRAL_PANEL  # not the idle grey
     assert counts_for(demo_replica, "General Admission").checked_in == 0
     assert scan(qtbot, window, item_uuid(GA, 1)).kind is VerdictKind.ACCEPTED
+
+
+def test_the_undo_button_goes_away_when_the_use_is_about_to_be_sent(qtbot, make_window):
+    window = make_window(door_settings(verdict_seconds=5))
+    window.station.hold_for_undo_s = 1.0
+
+    scan(qtbot, window, item_uuid(GA, 1))
+    assert window.panel.undo_button.isVisible()
+
+    qtbot.waitUntil(lambda: not window.panel.undo_button.isVisible(), timeout=3000)
+    assert window.panel.state == "verdict"  # the verdict itself stays for its seconds
+
+
+def test_a_station_that_sends_at_once_offers_no_undo(qtbot, window):
+    window.station.hold_for_undo_s = 0.0
+
+    scan(qtbot, window, item_uuid(GA, 1))
+
+    assert not window.panel.undo_button.isVisible()
 
 
 def test_undo_is_offered_only_for_an_accepted_scan(qtbot, window):

@@ -8,7 +8,7 @@ import wave
 from ui_helpers import door_settings, scan
 
 from app.demo_data import GA, item_uuid
-from app.domain.presentation import TONE_LOOK, Tone
+from app.domain.presentation import SOUNDS, TONE_LOOK
 from app.ui.sounds import READ_BEEP, SOUND_NAMES, SoundPlayer, ensure_sounds
 
 
@@ -20,15 +20,15 @@ def test_the_sound_files_are_generated_the_same_every_time(tmp_path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
-def test_every_sound_is_a_short_wav_and_each_tone_sounds_different(tmp_path):
+def test_every_sound_is_a_short_wav_and_go_used_stop_and_look_sound_different(tmp_path):
     ensure_sounds(tmp_path)
 
     for name in SOUND_NAMES:
         with wave.open(str(tmp_path / name)) as wav:
             assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
             assert 0.04 < wav.getnframes() / wav.getframerate() < 0.6
-    tone_files = {(tmp_path / look.sound).read_bytes() for look in TONE_LOOK.values()}
-    assert len(tone_files) == len(Tone)
+    assert {look.sound for look in TONE_LOOK.values()} == set(SOUNDS)
+    assert len({(tmp_path / name).read_bytes() for name in SOUNDS}) == len(SOUNDS)
 
 
 def test_the_committed_sounds_match_the_generator(tmp_path):

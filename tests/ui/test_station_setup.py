@@ -8,18 +8,21 @@ import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import PIN, door_settings, enter_pin, scan, widget_texts
 
-from app.config import load_settings
+from app.config import NO_CAMERA, load_settings
 from app.demo_data import DRINKS, GA, VIP, item_uuid
 from app.domain.verdict import VerdictKind
 from app.secrets import load_api_key, mask, store_api_key
+from app.simulator.demo_data import DEMO_READ_KEY, DEMO_WRITE_KEY
+from app.simulator.server import SimulatorServer
+from app.ui.setup_page import OTHER_CAMERA
 
 SECRET_KEY = "sk_live_7fQm2b9XoPz4T1cVw8Ld"
 
 
 def open_setup(window) -> None:  # type: ignore[no-untyped-def]
     window.open_setup()
-    assert window.pages.currentWidget() is window.pin_page
-    enter_pin(window, PIN)
+    if window.pages.currentWidget() is window.pin_page:  # not when the PIN was entered a moment ago
+        enter_pin(window, PIN)
     assert window.pages.currentWidget() is window.setup_page
 
 
@@ -38,7 +41,22 @@ def test_the_first_run_opens_station_setup_without_a_pin(make_window):
     assert window.setup_page.title.text() == "Set up this station"
 
 
+def test_a_fresh_install_started_locked_at_login_still_opens_setup(make_window):
+    window = make_window(first_run=True, kiosk=True)
+
+    assert window.kiosk_locked
+    assert window.pages.currentWidget() is window.setup_page
+
+
 def test_setup_needs_the_pin(make_window, pinned_settings):
+    window = make_window(pinned_settings)
+
+    window.open_setup()
+
+    assert window.pages.currentWidget() is window.pin_page
+
+
+def test_a_wrong_pin_is_refused(make_window, pinned_settings):
     window = make_window(pinned_settings)
 
     window.open_setup()
@@ -73,7 +91,7 @@ def test_switching_the_station_to_the_bar_applies_to_the_next_scan(qtbot, setup_
     window.setup_page.save_button.click()
 
     assert scan(qtbot, window, item_uuid(DRINKS, 1)).kind is VerdictKind.ACCEPTED
-    assert window.panel.detail.text() == "2 of 3 drinks left"
+    assert window.panel.detail.text() == "Serve it — 2 of 3 drinks left"
     assert window.panel.headline.text() == "VALID"
 
 
@@ -121,27 +139,68 @@ def test_a_bad_field_gets_a_plain_message_and_nothing_changes(setup_window, sett
 
 def test_a_product_id_that_is_not_an_id_is_named_in_the_message(setup_window):
     page = setup_window.setup_page
-    page.download_field.setPlainText(f"{GA.id}\nbeer-tokens")
-
-    assert page.apply() is False
+    page.add_id_field.setText("beer-tokens")
+    page.add_id_button.click()
 
     assert "“beer-tokens”" in page.errors["download"].text()
+    assert page.apply() is False  # the text is still in the field: not silently dropped
+
+
+def test_products_to_download_are_listed_by_name_and_an_added_id_is_kept(setup_window):
+    page = setup_window.setup_page
+    names = [page.download_list.item(row).text() for row in range(page.download_list.count())]
+    assert names[0].startswith(DRINKS.name) or any(n.startswith(GA.name) for n in names)
+    assert not [n for n in names if "-" in n.split()[0] and len(n.split()[0]) == 36]  # no bare IDs for known products
+    new_id = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    page.add_id_field.setText(new_id.upper())
+    page.add_id_button.click()
+
+    assert page.apply() is True
+    assert setup_window.settings.product_ids == [new_id]
 
 
 def test_a_camera_that_is_not_there_is_refused(setup_window, tmp_path):
     page = setup_window.setup_page
-    page.camera_kind.setCurrentIndex(page.camera_kind.findData("path"))
+    page.camera_choice.setCurrentIndex(page.camera_choice.findData(OTHER_CAMERA))
     page.camera_value.setText(str(tmp_path / "no-such-video.mp4"))
     assert page.apply() is False
     assert "Nothing found at" in page.errors["camera"].text()
 
-    page.camera_kind.setCurrentIndex(page.camera_kind.findData("index"))
-    page.camera_value.setText("first")
-    assert page.apply() is False
-
     page.camera_value.setText("1")
     assert page.apply() is True
     assert setup_window.settings.camera == "1"
+
+
+def test_the_camera_list_names_each_camera_and_says_when_there_is_none(make_window, pinned_settings, tmp_path):
+    window = make_window(pinned_settings)
+    open_setup(window)
+    page = window.setup_page
+    assert page.camera_hint.isVisible() and "No camera found" in page.camera_hint.text()  # this test machine
+    sysfs = tmp_path / "v4l"
+    (sysfs / "video0").mkdir(parents=True)
+    (sysfs / "video0" / "name").write_text("HD Pro Webcam C920\n")
+    page._sysfs = sysfs
+
+    page.camera_refresh.click()
+
+    choices = [page.camera_choice.itemText(i) for i in range(page.camera_choice.count())]
+    assert "HD Pro Webcam C920 (/dev/video0)" in choices
+    assert choices[0] == "The first camera found — now HD Pro Webcam C920 (/dev/video0)"
+    assert not page.camera_hint.isVisible()
+
+
+def test_choosing_a_camera_previews_it_at_once_and_cancel_switches_back(qtbot, setup_window, tmp_path):
+    page = setup_window.setup_page
+    requested: list[str] = []
+    setup_window.camera_requested.connect(requested.append)
+    page.camera_choice.setCurrentIndex(page.camera_choice.findData(NO_CAMERA))
+    page.camera_choice.setCurrentIndex(page.camera_choice.findData(OTHER_CAMERA))
+    page.camera_value.setText(str(tmp_path))
+    page.camera_value.editingFinished.emit()
+
+    page.cancel_button.click()
+
+    assert requested == [NO_CAMERA, str(tmp_path), setup_window.settings.camera]
 
 
 def test_an_api_address_needs_a_key(setup_window):
@@ -202,3 +261,54 @@ def test_cancel_goes_back_to_the_manager_view_and_changes_nothing(setup_window):
 
     assert setup_window.settings == before
     assert setup_window.pages.currentWidget() is setup_window.manager_page
+
+
+UNKNOWN_PRODUCT = "00000000-0000-4000-8000-0000000000aa"
+
+
+@pytest.fixture
+def simulator(tmp_path):  # type: ignore[no-untyped-def]
+    with SimulatorServer(tmp_path / "sim.db", seed="demo") as sim:
+        yield sim
+
+
+def test_the_connection_test_names_the_products_and_keeps_what_the_server_offers(qtbot, setup_window, simulator):
+    page = setup_window.setup_page
+    page.url_field.setText(simulator.url)
+    page.key_field.setText(DEMO_WRITE_KEY)
+    page.add_id_field.setText(UNKNOWN_PRODUCT)
+    page.add_id_button.click()
+
+    page.test_button.click()
+    qtbot.waitUntil(lambda: page.test_button.isEnabled() and page.probe_result.text().startswith("Server reached"),
+                    timeout=15_000)
+
+    lines = page.probe_result.text().splitlines()
+    assert lines[:3] == ["Server reached: yes", "API key accepted: yes", "May upload scans: yes"]
+    assert lines[3] == "Optional endpoints: list items yes, read one item yes, sales yes"
+    names = {page.download_list.item(r).data(Qt.ItemDataRole.UserRole): page.download_list.item(r).text()
+             for r in range(page.download_list.count())}
+    assert names[GA.id] == GA.name
+    assert names[UNKNOWN_PRODUCT] == f"{UNKNOWN_PRODUCT}  (not found on the server)"
+    assert page.apply() is True
+    assert setup_window.settings.api.sales is True  # off by default; the server was found to offer it
+    assert DEMO_WRITE_KEY not in " ".join(widget_texts(setup_window))
+
+
+def test_the_connection_test_says_when_a_key_may_only_read(qtbot, setup_window, simulator):
+    page = setup_window.setup_page
+    page.url_field.setText(simulator.url)
+    page.key_field.setText(DEMO_READ_KEY)
+
+    page.test_button.click()
+    qtbot.waitUntil(lambda: page.test_button.isEnabled() and "May upload scans" in page.probe_result.text(),
+                    timeout=15_000)
+
+    assert "May upload scans: no" in page.probe_result.text()
+    assert "read but not write" in page.probe_result.text()
+
+
+def test_the_connection_test_needs_an_address_and_a_key_first(setup_window):
+    page = setup_window.setup_page
+    page.test_button.click()
+    assert page.probe_result.text() == "Type the server's address and its API key first"

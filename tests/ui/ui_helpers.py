@@ -38,8 +38,19 @@ class RecordingSync:
         self.sync_requests += 1
 
 
+@dataclass
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    now: float = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def door_settings(**changes) -> Settings:  # type: ignore[no-untyped-def]
-    station = StationSettings(name=changes.pop("name", "Door 1"), preset=changes.pop("preset", "door"))
+    station = StationSettings(name=changes.pop("name", "Door 1"), preset=changes.pop("preset", "door"),
+                              refuse_inactive=changes.pop("refuse_inactive", False))
     return Settings(station=station, **changes)
 
 
