@@ -11,7 +11,6 @@ same code. Their locking differs, and the guards are written so that both are en
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import threading
 import time
@@ -84,8 +83,6 @@ def create_replica_engine(url: str | None = None) -> Engine:
         return engine
     if parsed.drivername == "postgresql":  # SQLAlchemy's default driver would be psycopg2
         parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.drivername == "postgresql+psycopg" and importlib.util.find_spec("psycopg") is None:
-        raise ModuleNotFoundError("A PostgreSQL replica needs psycopg: pip install 'usher[postgres]'")
     # READ COMMITTED: see this module's docstring for why the conditional UPDATEs need nothing stronger.
     engine = create_engine(parsed, hide_parameters=True, isolation_level="READ COMMITTED", connect_args={
         # A venue database that is unreachable must not hold a scan for minutes: connecting gives up after

@@ -95,7 +95,10 @@ def check_venue(url: str) -> VenueCheck:
     except VenueError as exc:
         return VenueCheck(False, str(exc))
     where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database}"
-    engine = create_engine(parsed, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+    try:
+        engine = create_engine(parsed, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+    except ImportError:
+        return VenueCheck(False, "This kiosk lacks PostgreSQL's driver: pip install 'usher[postgres]'")
     try:
         with engine.connect() as conn:
             version = conn.execute(text("SHOW server_version")).scalar()
