@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from app import demo_data as demo
 from app.cli.demo import DEMO_REPLICA
 
