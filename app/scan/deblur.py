@@ -1,22 +1,30 @@
 """Motion deblurring for codes smeared by a moving phone, which zxing-cpp cannot even locate.
 
-Three cheap steps, each only on a small region:
+Three steps; only the first looks at the whole frame, at quarter resolution (~0.3 ms on 1280×720):
 1. `textured_regions`: where a code may be. A QR symbol, even blurred, is dense with light/dark transitions
    in both directions; most of a scene is not (a sharp edge is one transition, not forty).
 2. `estimate_motion`: the smear's direction is the one along which the region has the least gradient energy
    (structure tensor); its length is where the autocorrelation of the derivative along that direction is
-   most negative (a box blur turns each edge into a pair of edges that far apart).
+   most negative (a box blur turns each edge into a pair of edges that far apart). `smeared_regions` keeps
+   the square regions smeared in one direction: the trigger for the decoder's deblur stage.
 3. `wiener_deblur`: undoes a linear motion blur of that length and direction.
+
+It reads smeared codes on synthetic frames only (none of the real photo sets has a motion smear it can undo,
+see docs/scanning.md); it stays because a phone moved in front of a webcam smears exactly so.
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in full-resolution pixels
+
+MIN_SMEAR_ANISOTROPY = 2.0  # sharp codes measure ~1–1.5; smeared ones 2–6 (benchmarks/decode.py)
+MAX_SMEARED_CODE_PX = 560  # larger textured regions are scenery (a code that big is close and rarely smeared)
 
 
 @dataclass(frozen=True)
@@ -26,23 +34,49 @@ class Motion:
     anisotropy: float = 1.0  # gradient energy across the smear / along it: ~1 for a sharp code
 
 
+@dataclass(frozen=True)
+class Smear:
+    box: Box
+    motion: Motion
+
+
+def smeared_regions(gray: np.ndarray) -> list[Smear]:
+    """The textured regions shaped like a code (square, not too large) that are smeared in one direction."""
+    smears = []
+    for x0, y0, x1, y1 in textured_regions(gray):
+        width, height = x1 - x0, y1 - y0
+        if not (0.75 <= width / height <= 1.33 and max(width, height) <= MAX_SMEARED_CODE_PX):
+            continue  # a code's region is square; a smear short enough to undo does not change that
+        # Estimated on the middle of the region: the code, not the phone's edges and the room around it.
+        motion = estimate_motion(gray[y0 + height // 6:y1 - height // 6, x0 + width // 6:x1 - width // 6])
+        if motion.anisotropy >= MIN_SMEAR_ANISOTROPY and motion.length_px >= 2:
+            smears.append(Smear((x0, y0, x1, y1), motion))
+    return smears
+
+
+def restorations(crop: np.ndarray, motion: Motion) -> Iterator[np.ndarray]:
+    """The region deblurred with the estimated length and one pixel less (the estimate is whole pixels)."""
+    for length in (motion.length_px - 1, motion.length_px):
+        yield wiener_deblur(crop, Motion(motion.angle_deg, length))
+
+
 def textured_regions(gray: np.ndarray, max_regions: int = 2, min_density: float = 0.12) -> list[Box]:
     """Up to `max_regions` boxes around the areas densest in light/dark transitions, densest first.
 
-    Computed at half resolution; `min_density` (transitions per pixel, both directions blended) keeps flat
-    or merely edgy scenes from producing candidates at all.
+    Computed at quarter resolution (a code's modules are still a pixel or more); `min_density` (transitions
+    per pixel, both directions blended) keeps flat or merely edgy scenes from producing candidates at all.
     """
     height, width = gray.shape
     if min(height, width) < 64:
         return []  # too small to hold a code worth deblurring
-    half = cv2.resize(gray, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
-    binary = cv2.adaptiveThreshold(half, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, 8)
+    quarter = cv2.resize(gray, (width // 4, height // 4), interpolation=cv2.INTER_LINEAR)
+    binary = cv2.adaptiveThreshold(quarter, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 7, 8)
     across = np.zeros(binary.shape, np.float32)
     down = np.zeros(binary.shape, np.float32)
     across[:, 1:] = binary[:, 1:] != binary[:, :-1]
     down[1:, :] = binary[1:, :] != binary[:-1, :]
-    across = cv2.boxFilter(across, -1, (31, 31))
-    down = cv2.boxFilter(down, -1, (31, 31))
+    across = cv2.boxFilter(across, -1, (15, 15))
+    down = cv2.boxFilter(down, -1, (15, 15))
     # A smear can wipe out the transitions along its direction, never those across it.
     density = np.minimum(across, down) + 0.5 * np.maximum(across, down)
     boxes = []
@@ -54,9 +88,9 @@ def textured_regions(gray: np.ndarray, max_regions: int = 2, min_density: float 
         mask = np.zeros((region.shape[0] + 2, region.shape[1] + 2), np.uint8)
         _, _, _, (x, y, w, h) = cv2.floodFill(region, mask, (px, py), 2, flags=4 | cv2.FLOODFILL_MASK_ONLY)
         density[y:y + h, x:x + w] = 0
-        margin = max(w, h) // 4 + 8
-        boxes.append((max(2 * (x - margin), 0), max(2 * (y - margin), 0),
-                      min(2 * (x + w + margin), width), min(2 * (y + h + margin), height)))
+        margin = max(w, h) // 4 + 4
+        boxes.append((max(4 * (x - margin), 0), max(4 * (y - margin), 0),
+                      min(4 * (x + w + margin), width), min(4 * (y + h + margin), height)))
     return boxes
 
 
