@@ -3,10 +3,10 @@
 Three steps; only the first looks at the whole frame, at quarter resolution (~0.3 ms on 1280×720):
 1. `textured_regions`: where a code may be. A QR symbol, even blurred, is dense with light/dark transitions
    in both directions; most of a scene is not (a sharp edge is one transition, not forty).
-2. `estimate_motion`: the smear's direction is the one along which the region has the least gradient energy
-   (structure tensor); its length is where the autocorrelation of the derivative along that direction is
-   most negative (a box blur turns each edge into a pair of edges that far apart). `smeared_regions` keeps
-   the square regions smeared in one direction: the trigger for the decoder's deblur stage.
+2. `smear`: the smear's direction is the one along which the region has the least gradient energy
+   (structure tensor; a region not clearly smeared one way stops here); its length is where the
+   autocorrelation of the derivative along that direction is most negative (a box blur turns each edge into
+   a pair of edges that far apart). A code-shaped region smeared one way is the decoder's deblur trigger.
 3. `wiener_deblur`: undoes a linear motion blur of that length and direction.
 
 It reads smeared codes on synthetic frames only (none of the real photo sets has a motion smear it can undo,
@@ -34,30 +34,32 @@ class Motion:
     anisotropy: float = 1.0  # gradient energy across the smear / along it: ~1 for a sharp code
 
 
-@dataclass(frozen=True)
-class Smear:
-    box: Box
-    motion: Motion
+def code_shaped_regions(gray: np.ndarray) -> list[Box]:
+    """The textured regions shaped like a code: square (a smear short enough to undo does not change that)
+    and not too large."""
+    return [(x0, y0, x1, y1) for x0, y0, x1, y1 in textured_regions(gray)
+            if 0.75 <= (x1 - x0) / (y1 - y0) <= 1.33 and max(x1 - x0, y1 - y0) <= MAX_SMEARED_CODE_PX]
 
 
-def smeared_regions(gray: np.ndarray) -> list[Smear]:
-    """The textured regions shaped like a code (square, not too large) that are smeared in one direction."""
-    smears = []
-    for x0, y0, x1, y1 in textured_regions(gray):
-        width, height = x1 - x0, y1 - y0
-        if not (0.75 <= width / height <= 1.33 and max(width, height) <= MAX_SMEARED_CODE_PX):
-            continue  # a code's region is square; a smear short enough to undo does not change that
-        # Estimated on the middle of the region: the code, not the phone's edges and the room around it.
-        motion = estimate_motion(gray[y0 + height // 6:y1 - height // 6, x0 + width // 6:x1 - width // 6])
-        if motion.anisotropy >= MIN_SMEAR_ANISOTROPY and motion.length_px >= 2:
-            smears.append(Smear((x0, y0, x1, y1), motion))
-    return smears
+def smear(region: np.ndarray) -> Motion | None:
+    """The motion that smeared a region, or None when it is not smeared in one direction (most are not:
+    then only the cheap structure tensor is computed)."""
+    height, width = region.shape
+    # Estimated on the middle of the region: the code, not the phone's edges and the room around it.
+    middle = region[height // 6:height - height // 6, width // 6:width - width // 6].astype(np.float32)
+    gx = cv2.Sobel(middle, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(middle, cv2.CV_32F, 0, 1, ksize=3)
+    angle, anisotropy = _dominant_direction(gx, gy)
+    if anisotropy < MIN_SMEAR_ANISOTROPY:
+        return None
+    length = _smear_length(gx, gy, angle)
+    return Motion(angle, length, anisotropy) if length >= 2 else None
 
 
-def restorations(crop: np.ndarray, motion: Motion) -> Iterator[np.ndarray]:
+def restorations(region: np.ndarray, motion: Motion) -> Iterator[np.ndarray]:
     """The region deblurred with the estimated length and one pixel less (the estimate is whole pixels)."""
     for length in (motion.length_px - 1, motion.length_px):
-        yield wiener_deblur(crop, Motion(motion.angle_deg, length))
+        yield wiener_deblur(region, Motion(motion.angle_deg, length))
 
 
 def textured_regions(gray: np.ndarray, max_regions: int = 2, min_density: float = 0.12) -> list[Box]:
@@ -94,16 +96,18 @@ def textured_regions(gray: np.ndarray, max_regions: int = 2, min_density: float 
     return boxes
 
 
-def estimate_motion(gray: np.ndarray, max_length_px: int = 30) -> Motion:
-    image = gray.astype(np.float32)
-    gx = cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(image, cv2.CV_32F, 0, 1, ksize=3)
+def _dominant_direction(gx: np.ndarray, gy: np.ndarray) -> tuple[float, float]:
+    """The smear's direction (degrees, 0..180: across the strongest gradients) and the anisotropy."""
     sxx, syy, sxy = float((gx * gx).sum()), float((gy * gy).sum()), float((gx * gy).sum())
     half_trace = (sxx + syy) / 2
     spread = math.sqrt(max(half_trace ** 2 - (sxx * syy - sxy * sxy), 0.0))
     anisotropy = (half_trace + spread) / max(half_trace - spread, 1e-6)
-    angle = math.degrees(0.5 * math.atan2(2 * sxy, sxx - syy)) + 90  # across the strongest gradients
-    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    angle = math.degrees(0.5 * math.atan2(2 * sxy, sxx - syy)) + 90
+    return angle % 180, anisotropy
+
+
+def _smear_length(gx: np.ndarray, gy: np.ndarray, angle_deg: float, max_length_px: int = 30) -> float:
+    c, s = math.cos(math.radians(angle_deg)), math.sin(math.radians(angle_deg))
     derivative = c * gx + s * gy
     derivative -= derivative.mean()
     spectrum = cv2.dft(derivative, flags=cv2.DFT_COMPLEX_OUTPUT)
@@ -117,8 +121,7 @@ def estimate_motion(gray: np.ndarray, max_length_px: int = 30) -> Motion:
     xs = np.rint(lengths * c).astype(int) % cols
     ys = np.rint(lengths * s).astype(int) % rows
     # The 3-pixel derivative widens each edge pair by about a pixel.
-    length = float(lengths[int(np.argmin(autocorrelation[ys, xs]))]) - 1
-    return Motion(angle % 180, length, anisotropy)
+    return float(lengths[int(np.argmin(autocorrelation[ys, xs]))]) - 1
 
 
 def motion_kernel(motion: Motion) -> np.ndarray:

@@ -28,7 +28,8 @@ from app.scan import deblur
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BUDGET_MS = 40.0  # retries per frame; a frame with a code may cost a dropped frame, never a backlog
+# The time the retries after the first stage may take per frame: a frame with a code may cost a dropped frame.
+DEFAULT_BUDGET_MS = 40.0
 
 Quad = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
 
@@ -45,7 +46,7 @@ class _Frame:
     """What the stages of one frame share: the symbols read so far and those located but not read."""
 
     gray: np.ndarray
-    deadline: float  # time.perf_counter() after which no retry starts
+    deadline: float = float("inf")  # time.perf_counter() after which no retry starts
     found: list[Decoded] = field(default_factory=list)
     located: list[Quad] = field(default_factory=list)
 
@@ -244,12 +245,15 @@ def _stage_frame_clahe(frame: _Frame) -> None:
 
 def _stage_deblur(frame: _Frame) -> None:
     """A code smeared by motion, which zxing-cpp cannot even locate (see app/scan/deblur.py)."""
-    for smear in deblur.smeared_regions(frame.gray):
-        x0, y0, x1, y1 = smear.box
+    for x0, y0, x1, y1 in deblur.code_shaped_regions(frame.gray):
         if not frame.time_left() or any(x0 <= c[0] < x1 and y0 <= c[1] < y1
                                         for c in (_centre(f.position) for f in frame.found)):
             continue  # a region holding a symbol already read is that symbol, not a smear
-        for restored in deblur.restorations(frame.gray[y0:y1, x0:x1], smear.motion):
+        region = frame.gray[y0:y1, x0:x1]
+        motion = deblur.smear(region)
+        if motion is None:
+            continue
+        for restored in deblur.restorations(region, motion):
             if frame.add(read_zxing(restored, stage="deblur", to_frame=_shifted((x0, y0)))):
                 break
 
@@ -294,11 +298,10 @@ class QrDecoder:
         self.stats = {name: StageStats() for name in self.stages}
 
     def decode(self, image: np.ndarray) -> list[Decoded]:
-        started = time.perf_counter()
         gray = to_gray(image)
         if gray is None:
             return []
-        frame = _Frame(gray, deadline=started + self.budget_s)
+        frame = _Frame(gray)
         for name in self.stages:
             stage_started = time.perf_counter()
             before = len(frame.found)
@@ -310,6 +313,8 @@ class QrDecoder:
             stats.runs += 1
             stats.reads += len(frame.found) - before
             stats.seconds += time.perf_counter() - stage_started
+            if name == self.stages[0]:
+                frame.deadline = time.perf_counter() + self.budget_s
         return frame.found
 
 
