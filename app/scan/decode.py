@@ -190,79 +190,93 @@ def straighten(gray: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, Calla
     return upright, lambda points: cv2.perspectiveTransform(points.reshape(-1, 1, 2), back).reshape(-1, 2)
 
 
-# --- Stages. Each looks at a frame's shared state and adds what it reads. ---
+# --- Stages. Each looks at a frame's shared state, adds what it reads, and says whether its trigger fired. ---
 
-def _stage_zxing(frame: _Frame) -> None:
+def _stage_zxing(frame: _Frame) -> bool:
     frame.add(read_zxing(frame.gray, located=frame.located))
+    return True
 
 
-def _retry_located(frame: _Frame, read: Callable[[np.ndarray, tuple[int, int]], list[Decoded]]) -> None:
-    """`read(crop, offset)` on the region of each located symbol still unread, while time is left."""
-    for quad in frame.unread():
+def _retry_unread(frame: _Frame, read: Callable[[Quad], list[Decoded]]) -> bool:
+    """`read(quad)` for each located symbol still unread, while time is left; False if there was none."""
+    unread = frame.unread()
+    for quad in unread:
         if not frame.time_left():
-            return
-        crop, offset = crop_around(frame.gray, quad)
-        if crop.size:
-            frame.add(read(crop, offset))
+            break
+        frame.add(read(quad))
+    return bool(unread)
 
 
-def _stage_upscale(frame: _Frame) -> None:
+def _read_region(frame: _Frame, quad: Quad, stage: str, prepare: Callable[[np.ndarray], np.ndarray],
+                 scale: float = 1.0) -> list[Decoded]:
+    """zxing-cpp on the region around a located symbol, prepared (and resized by `scale`) first."""
+    crop, offset = crop_around(frame.gray, quad)
+    return read_zxing(prepare(crop), stage=stage, to_frame=_shifted(offset, scale)) if crop.size else []
+
+
+def _stage_upscale(frame: _Frame) -> bool:
     """Small or dense symbols (many codes in one photo): modules a pixel or two wide become readable."""
-    _retry_located(frame, lambda crop, offset: read_zxing(
-        cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), stage="upscale",
-        to_frame=_shifted(offset, 2)))
+    return _retry_unread(frame, lambda quad: _read_region(
+        frame, quad, "upscale", lambda crop: cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), 2))
 
 
-def _stage_clahe(frame: _Frame) -> None:
-    _retry_located(frame, lambda crop, offset: read_zxing(_clahe(crop), stage="clahe", to_frame=_shifted(offset)))
+def _stage_clahe(frame: _Frame) -> bool:
+    return _retry_unread(frame, lambda quad: _read_region(frame, quad, "clahe", _clahe))
 
 
-def _stage_straighten(frame: _Frame) -> None:
+def _stage_straighten(frame: _Frame) -> bool:
     """Perspective, curvature, damage: the symbol's outline warped to a square, read by pyzbar, whose
     decoder tolerates what zxing-cpp's does not (on a region only: on a whole frame it costs ~25 ms)."""
-    for quad in frame.unread():
-        if not frame.time_left():
-            return
+    def read(quad: Quad) -> list[Decoded]:
         corners = outline(frame.gray, quad)
-        if corners is not None:
-            upright, to_frame = straighten(frame.gray, corners)
-            frame.add(read_pyzbar(upright, stage="straighten", to_frame=to_frame))
+        if corners is None:
+            return []
+        upright, to_frame = straighten(frame.gray, corners)
+        return read_pyzbar(upright, stage="straighten", to_frame=to_frame)
+
+    return _retry_unread(frame, read)
 
 
-def _frame_retry(frame: _Frame, stage: str, prepare: Callable[[np.ndarray], np.ndarray], scale: float) -> None:
+def _frame_retry(frame: _Frame, stage: str, prepare: Callable[[np.ndarray], np.ndarray], scale: float) -> bool:
     """The whole frame again, once a located symbol has resisted every retry on its own region."""
-    if frame.unread() and frame.time_left():
+    if not frame.unread():
+        return False
+    if frame.time_left():
         frame.add(read_zxing(prepare(frame.gray), stage=stage, to_frame=_shifted((0, 0), scale)))
+    return True
 
 
-def _stage_frame_upscale(frame: _Frame) -> None:
-    _frame_retry(frame, "frame-upscale", lambda g: cv2.resize(g, None, fx=1.5, fy=1.5), 1.5)
+def _stage_frame_upscale(frame: _Frame) -> bool:
+    return _frame_retry(frame, "frame-upscale", lambda gray: cv2.resize(gray, None, fx=1.5, fy=1.5), 1.5)
 
 
-def _stage_frame_clahe(frame: _Frame) -> None:
-    _frame_retry(frame, "frame-clahe", _clahe, 1.0)
+def _stage_frame_clahe(frame: _Frame) -> bool:
+    return _frame_retry(frame, "frame-clahe", _clahe, 1.0)
 
 
-def _stage_deblur(frame: _Frame) -> None:
+def _stage_deblur(frame: _Frame) -> bool:
     """A code smeared by motion, which zxing-cpp cannot even locate (see app/scan/deblur.py)."""
+    triggered = False
     for x0, y0, x1, y1 in deblur.code_shaped_regions(frame.gray):
-        if not frame.time_left() or any(x0 <= c[0] < x1 and y0 <= c[1] < y1
-                                        for c in (_centre(f.position) for f in frame.found)):
+        if any(x0 <= x < x1 and y0 <= y < y1 for x, y in (_centre(f.position) for f in frame.found)):
             continue  # a region holding a symbol already read is that symbol, not a smear
         region = frame.gray[y0:y1, x0:x1]
         motion = deblur.smear(region)
-        if motion is None:
+        if motion is None or not frame.time_left():
             continue
+        triggered = True
         for restored in deblur.restorations(region, motion):
             if frame.add(read_zxing(restored, stage="deblur", to_frame=_shifted((x0, y0)))):
                 break
+    return triggered
 
 
-def _stage_pyzbar(frame: _Frame) -> None:
+def _stage_pyzbar(frame: _Frame) -> bool:
     frame.add(read_pyzbar(frame.gray))
+    return True
 
 
-STAGES: dict[str, Callable[[_Frame], None]] = {
+STAGES: dict[str, Callable[[_Frame], bool]] = {
     "zxing": _stage_zxing,
     "upscale": _stage_upscale,
     "clahe": _stage_clahe,
@@ -278,9 +292,9 @@ DEFAULT_STAGES: tuple[str, ...] = ("zxing", "upscale", "clahe", "straighten", "f
 
 @dataclass
 class StageStats:
-    runs: int = 0  # frames it was called on (it may have found nothing to retry)
+    triggered: int = 0  # frames on which its trigger fired (evidence of a code it could retry)
     reads: int = 0  # symbols it read that no earlier stage had
-    seconds: float = 0.0  # time spent in it
+    seconds: float = 0.0  # time spent in it, trigger checks included
 
 
 class QrDecoder:
@@ -306,11 +320,12 @@ class QrDecoder:
             stage_started = time.perf_counter()
             before = len(frame.found)
             try:
-                STAGES[name](frame)
+                triggered = STAGES[name](frame)
             except Exception:  # a stage's own image processing, on a frame nobody foresaw
                 log.exception("decoder stage %s failed on a %s frame", name, gray.shape)
+                triggered = True
             stats = self.stats[name]
-            stats.runs += 1
+            stats.triggered += triggered
             stats.reads += len(frame.found) - before
             stats.seconds += time.perf_counter() - stage_started
             if name == self.stages[0]:
