@@ -21,6 +21,9 @@ from app.scan.decode import QrDecoder, Quad
 from app.scan.gate import ChangeGate
 from app.scan.sources import Frame, FrameSource, SourceState
 
+STILL_PREVIEW_FPS = 10.0  # the preview of a view that does not change: redrawing it 30 times a second costs CPU
+
+
 @dataclass(frozen=True)
 class ScanEvent:
     """A code to submit: its text, where and how it was read, and when (for scan-to-verdict latency)."""
@@ -57,8 +60,8 @@ class ScanPipeline:
                  preview_max_fps: float = 30.0, reconnect_interval_s: float = 1.0,
                  decode_every_frame: bool = False) -> None:
         """Callbacks run on the pipeline's threads: `on_payload` on the decode thread, `on_frame` (at most
-        `preview_max_fps` times a second) and `on_state` on the capture thread. `decode_every_frame` turns
-        the change gate off (the benchmark's worst case)."""
+        `preview_max_fps` times a second, `STILL_PREVIEW_FPS` while the view stays as it was) and `on_state` on
+        the capture thread. `decode_every_frame` turns the change gate off (the benchmark's worst case)."""
         self.source = source
         self.decoder = decoder or QrDecoder()
         self.debouncer = debouncer or Debouncer()
@@ -67,7 +70,9 @@ class ScanPipeline:
         self._on_frame = on_frame
         self._on_state = on_state
         self._preview_interval_s = 1.0 / preview_max_fps
+        self._still_preview_interval_s = max(self._preview_interval_s, 1.0 / STILL_PREVIEW_FPS)
         self._last_preview_at = float("-inf")
+        self._view_still = False  # the gate found the last frame unchanged: a slower preview shows the same
         self._capture = FrameCapture(source, reconnect_interval_s=reconnect_interval_s,
                                      on_state=on_state, on_frame=self._offer_preview)
         self._decode_thread: threading.Thread | None = None
@@ -120,7 +125,8 @@ class ScanPipeline:
                 return
 
     def _process(self, frame: Frame) -> list[ScanEvent]:
-        if self.gate is not None and not self.gate.should_decode(frame.image, frame.timestamp):
+        self._view_still = self.gate is not None and not self.gate.should_decode(frame.image, frame.timestamp)
+        if self._view_still:
             self.frames_skipped += 1
             return []
         decoded = self.decoder.decode(frame.image)
@@ -138,7 +144,8 @@ class ScanPipeline:
         return events
 
     def _offer_preview(self, frame: Frame) -> None:
-        if frame.captured_at - self._last_preview_at >= self._preview_interval_s:
+        interval = self._still_preview_interval_s if self._view_still else self._preview_interval_s
+        if frame.captured_at - self._last_preview_at >= interval:
             self._last_preview_at = frame.captured_at
             notify(self._on_frame, frame)
 
