@@ -131,6 +131,15 @@ def test_a_code_read_at_once_triggers_no_retry(code_frame):
     assert [s for s, stats in decoder.stats.items() if stats.triggered and s != "zxing"] == []
 
 
+def test_a_lone_symbol_that_resists_its_region_retries_never_costs_a_whole_frame_retry():
+    image, polygons = by_place("straighten")
+    assert len(polygons) == 1
+    decoder = QrDecoder(budget_ms=0)  # no region retry gets to read it
+    decoder.decode(image)
+    assert decoder.stats["upscale"].triggered == 1
+    assert decoder.stats["frame-upscale"].triggered == decoder.stats["frame-clahe"].triggered == 0
+
+
 def test_with_the_retry_budget_spent_only_zxing_reads():
     image, polygons = by_place("upscale")
     assert QrDecoder(budget_ms=0).decode(image) == QrDecoder(["zxing"]).decode(image)
