@@ -74,6 +74,11 @@ def _inside(quad: Quad, outer: Quad) -> bool:
     return cv2.pointPolygonTest(np.array(outer, np.float32), _centre(quad), False) >= 0
 
 
+def _overlap(a: Quad, b: Quad) -> bool:
+    area, _ = cv2.intersectConvexConvex(cv2.convexHull(np.array(a, np.float32)), cv2.convexHull(np.array(b, np.float32)))
+    return area > 0
+
+
 def read_zxing(gray: np.ndarray, *, stage: str = "zxing", to_frame: Callable[[np.ndarray], np.ndarray] | None = None,
                located: list[Quad] | None = None) -> list[Decoded]:
     """zxing-cpp on a grey image. `to_frame` maps its 4×2 corner arrays back to frame pixels. With `located`,
@@ -93,7 +98,7 @@ def read_zxing(gray: np.ndarray, *, stage: str = "zxing", to_frame: Callable[[np
         quad = _as_quad(to_frame(corners) if to_frame else corners)
         if barcode.valid:
             found.append(Decoded(barcode.text, stage, quad))
-        elif located is not None and not any(_inside(quad, q) for q in located):
+        elif located is not None and cv2.contourArea(corners) >= 16 and not any(_inside(quad, q) for q in located):
             located.append(quad)  # zxing-cpp reports a symbol it cannot read once as it is and once inverted
     return found
 
@@ -241,7 +246,11 @@ def _frame_retry(frame: _Frame, stage: str, prepare: Callable[[np.ndarray], np.n
     """The whole frame again, when it holds several symbols and one has resisted every retry on its own
     region: a photo of many codes, where others were not even located. A lone ticket never pays for it."""
     unread = frame.unread()
-    if not unread or len(unread) + len(frame.found) < 2:
+    symbols = [d.position for d in frame.found]
+    for quad in unread:  # zxing-cpp can locate one symbol it cannot read twice, in overlapping parts
+        if not any(_overlap(quad, s) for s in symbols):
+            symbols.append(quad)
+    if not unread or len(symbols) < 2:
         return False
     if frame.time_left():
         frame.add(read_zxing(prepare(frame.gray), stage=stage, to_frame=_shifted((0, 0), scale)))
