@@ -444,7 +444,8 @@ def main() -> None:
         "code_frame_p95_ms <= 15": report["code_frame_p95_ms"] <= 15,
     }
     for name in by_place:
-        budget[f"{name}: chain_read >= 1.15 * zxing_read"] = report[name]["chain_read"] >= 1.15 * report[name]["zxing_read"]
+        budget[f"{name}: chain_read >= 1.15 * zxing_read"] = \
+            report[name]["chain_read"] >= 1.15 * report[name]["zxing_read"]
     if not args.no_kiosk:
         budget["idle_cpu_percent <= 15"] = report["idle_cpu_percent"] <= 15
         budget["kiosk_rss_mb <= 300"] = report["kiosk_rss_mb"] <= 300

@@ -75,7 +75,8 @@ def _inside(quad: Quad, outer: Quad) -> bool:
 
 
 def _overlap(a: Quad, b: Quad) -> bool:
-    area, _ = cv2.intersectConvexConvex(cv2.convexHull(np.array(a, np.float32)), cv2.convexHull(np.array(b, np.float32)))
+    hull_a, hull_b = (cv2.convexHull(np.array(q, np.float32)) for q in (a, b))
+    area, _ = cv2.intersectConvexConvex(hull_a, hull_b)
     return area > 0
 
 

@@ -141,8 +141,10 @@ def test_a_lone_symbol_that_resists_its_region_retries_never_costs_a_whole_frame
 
 
 def test_with_the_retry_budget_spent_only_zxing_reads():
-    image, polygons = by_place("upscale")
-    assert QrDecoder(budget_ms=0).decode(image) == QrDecoder(["zxing"]).decode(image)
+    image, _ = by_place("frame-upscale")  # zxing-cpp reads two of its three codes
+    alone = QrDecoder(["zxing"]).decode(image)
+    assert len(alone) == 2
+    assert QrDecoder(budget_ms=0).decode(image) == alone
 
 
 @pytest.mark.parametrize("seed", range(3))
