@@ -143,12 +143,9 @@ def wiener_deblur(gray: np.ndarray, motion: Motion, noise_to_signal: float = 0.0
     k = kernel.shape[0]
     padded[:k, :k] = kernel
     padded = np.roll(padded, (-(k // 2), -(k // 2)), axis=(0, 1))  # centre the kernel on the origin
-    g = cv2.dft(image, flags=cv2.DFT_COMPLEX_OUTPUT)
-    h = cv2.dft(padded, flags=cv2.DFT_COMPLEX_OUTPUT)
-    h_power = h[:, :, 0] ** 2 + h[:, :, 1] ** 2 + noise_to_signal
-    # G · conj(H) / (|H|² + K)
-    restored = np.empty_like(g)
-    restored[:, :, 0] = (g[:, :, 0] * h[:, :, 0] + g[:, :, 1] * h[:, :, 1]) / h_power
-    restored[:, :, 1] = (g[:, :, 1] * h[:, :, 0] - g[:, :, 0] * h[:, :, 1]) / h_power
-    out = cv2.idft(restored, flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)[:gray.shape[0], :gray.shape[1]]
-    return np.clip(out, 0, 255).astype(np.uint8)
+    # The two-channel spectra viewed as complex numbers: G · conj(H) / (|H|² + K) in three array operations.
+    g = cv2.dft(image, flags=cv2.DFT_COMPLEX_OUTPUT).view(np.complex64)
+    h = cv2.dft(padded, flags=cv2.DFT_COMPLEX_OUTPUT).view(np.complex64)
+    restored = g * np.conj(h) / (h.real ** 2 + h.imag ** 2 + noise_to_signal)
+    out = cv2.idft(restored.view(np.float32), flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
+    return np.clip(out[:gray.shape[0], :gray.shape[1]], 0, 255).astype(np.uint8)
