@@ -7,7 +7,8 @@ Three steps; only the first looks at the whole frame, at quarter resolution (~0.
    (structure tensor; a region not clearly smeared one way stops here); its length is where the
    autocorrelation of the derivative along that direction is most negative (a box blur turns each edge into
    a pair of edges that far apart). A code-shaped region smeared one way is the decoder's deblur trigger.
-3. `wiener_deblur`: undoes a linear motion blur of that length and direction.
+3. `wiener_deblur`: undoes a linear motion blur of that length and direction (the estimated length alone
+   reads all the smeared synthetic codes that it and one pixel less read together).
 
 It reads smeared codes on synthetic frames only (none of the real photo sets has a motion smear it can undo,
 see docs/scanning.md); it stays because a phone moved in front of a webcam smears exactly so.
@@ -15,7 +16,6 @@ see docs/scanning.md); it stays because a phone moved in front of a webcam smear
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -54,12 +54,6 @@ def smear(region: np.ndarray) -> Motion | None:
         return None
     length = _smear_length(gx, gy, angle)
     return Motion(angle, length, anisotropy) if length >= 2 else None
-
-
-def restorations(region: np.ndarray, motion: Motion) -> Iterator[np.ndarray]:
-    """The region deblurred with the estimated length and one pixel less (the estimate is whole pixels)."""
-    for length in (motion.length_px - 1, motion.length_px):
-        yield wiener_deblur(region, Motion(motion.angle_deg, length))
 
 
 def textured_regions(gray: np.ndarray, max_regions: int = 2, min_density: float = 0.12) -> list[Box]:

@@ -277,9 +277,7 @@ def _stage_deblur(frame: _Frame) -> bool:
         if motion is None or not frame.time_left():
             continue
         triggered = True
-        for restored in deblur.restorations(region, motion):
-            if frame.add(read_zxing(restored, stage="deblur", to_frame=_shifted((x0, y0)))):
-                break
+        frame.add(read_zxing(deblur.wiener_deblur(region, motion), stage="deblur", to_frame=_shifted((x0, y0))))
     return triggered
 
 
