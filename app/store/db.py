@@ -37,9 +37,18 @@ def default_database_url() -> str:
     """SQLite in the user data directory, unless USHER_DB_URL says otherwise."""
     if url := os.environ.get("USHER_DB_URL"):
         return url
+    return f"sqlite:///{_data_dir() / 'replica.db'}"
+
+
+def venue_copy_url() -> str:
+    """A venue door's own SQLite copy of the shared replica, in the user data directory."""
+    return f"sqlite:///{_data_dir() / 'venue-copy.db'}"
+
+
+def _data_dir() -> Path:
     data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir / 'replica.db'}"
+    return data_dir
 
 
 def _configure_sqlite(engine: Engine) -> None:
