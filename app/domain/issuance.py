@@ -86,16 +86,18 @@ def is_email(text: str) -> bool:
     return len(text) <= MAX_EMAIL_CHARS and _EMAIL_RE.match(text) is not None
 
 
-def decide(limits: Limits, counts: Counts, recipients: Sequence[Recipient], *, offline: bool) -> Allowed | Refused:
+def decide(limits: Limits, counts: Counts, recipients: Sequence[Recipient], *,
+           unknown_emails_allowed: bool) -> Allowed | Refused:
     """One item per recipient (a recipient listed twice gets two). The whole request is allowed or refused,
-    as the server does. Offline, an email the replica does not know is allowed as a pending customer;
-    a user id it does not know is refused (ids come from the replica, so it is not a customer)."""
+    as the server does. An email the replica does not know is allowed, as a pending customer, only where the
+    server will decide (the box office queues the issue); a user id it does not know is refused (ids come from
+    the replica, so it is not a customer)."""
     if not recipients:
         return Refused(Rule.RECIPIENT, "Choose at least one recipient")
     bad = [r.label for r in recipients if r.email is not None and not is_email(r.email)]
     if bad:
         return Refused(Rule.RECIPIENT, f"Not an email address: {_some(bad)}")
-    strangers = [r.label for r in recipients if not r.known and (r.email is None or not offline)]
+    strangers = [r.label for r in recipients if not r.known and (r.email is None or not unknown_emails_allowed)]
     if strangers:
         return Refused(Rule.RECIPIENT, f"Not customers of this project: {_some(strangers)}")
     if not limits.active:

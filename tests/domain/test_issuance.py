@@ -40,7 +40,7 @@ CASES = [
 
 @pytest.mark.parametrize("situation, limits, counts, recipients, offline, rule", CASES, ids=[c[0] for c in CASES])
 def test_the_issue_rules(situation, limits, counts, recipients, offline, rule) -> None:
-    decision = decide(limits, counts, recipients, offline=offline)
+    decision = decide(limits, counts, recipients, unknown_emails_allowed=offline)
     if rule is None:
         assert isinstance(decision, Allowed) and decision.ok
     else:
@@ -48,16 +48,16 @@ def test_the_issue_rules(situation, limits, counts, recipients, offline, rule) -
 
 
 def test_a_pending_customer_is_named_in_the_decision() -> None:
-    assert decide(Limits(), Counts(), [NEWCOMER, ANNA], offline=True) == Allowed(("new@example.org",))
+    assert decide(Limits(), Counts(), [NEWCOMER, ANNA], unknown_emails_allowed=True) == Allowed(("new@example.org",))
 
 
 def test_a_refusal_says_how_many_are_left() -> None:
-    refused = decide(Limits(stock=10), Counts(issued=8), [ANNA, BEN, ANNA], offline=True)
+    refused = decide(Limits(stock=10), Counts(issued=8), [ANNA, BEN, ANNA], unknown_emails_allowed=True)
     assert isinstance(refused, Refused) and refused.reason == "Not enough stock: 2 left, 3 asked for"
 
 
 def test_an_inactive_product_is_refused_before_its_stock_is_counted() -> None:
-    refused = decide(Limits(active=False, stock=1), Counts(issued=5), [ANNA], offline=True)
+    refused = decide(Limits(active=False, stock=1), Counts(issued=5), [ANNA], unknown_emails_allowed=True)
     assert isinstance(refused, Refused) and refused.rule is Rule.ACTIVE
 
 

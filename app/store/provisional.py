@@ -1,0 +1,110 @@
+"""Provisional items: issued by this replica while the server could not be asked, until the server's
+answer (or a read-back) maps each one to the server's item.
+
+A provisional item has a row in `items` under its local id, so the redeem flow treats it as any item
+(uses are taken and counted the same way); its uses wait in the outbox until its ISSUE is confirmed. Mapping
+moves those uses onto the server's item and points the waiting REDEEM operations at it; the local id stays
+in `provisional_items`, so a printed provisional code keeps working.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+
+from app.domain.issuance import Counts, Limits, Recipient
+from app.store.models import ProvisionalItem
+from app.store.outbox import Kind, OpState, outbox
+from app.store.replica import items, products
+
+provisional = ProvisionalItem.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFacts:
+    id: str
+    name: str
+    redemption_quantity: int
+    limits: Limits
+
+
+def product_facts(conn: Connection, product_id: str) -> ProductFacts | None:
+    row = conn.execute(select(products).where(products.c.id == product_id)).first()
+    if row is None:
+        return None
+    return ProductFacts(row.id, row.name, row.redemption_quantity,
+                        Limits(bool(row.active), row.stock, row.max_items, row.max_per_account, row.min_rep_balance or 0))
+
+
+def counts(conn: Connection, product: ProductFacts, recipients: Sequence[Recipient]) -> Counts:
+    """What the replica knows was issued (server items and provisional ones not refused), counted only where
+    the product has a limit: a count over a million items is not free."""
+    limits = product.limits
+    refused = select(provisional.c.local_id).where(provisional.c.product_id == product.id,
+                                                   provisional.c.refused.is_not(None))
+    of_product = and_(items.c.product_id == product.id, items.c.id.not_in(refused))
+    issued = 0
+    if limits.stock is not None or limits.max_items is not None:
+        issued = conn.execute(select(func.count()).select_from(items).where(of_product)).scalar() or 0
+    held: dict[str, int] = {}
+    if limits.max_per_account is not None:
+        ids = list({r.user_id for r in recipients if r.user_id})
+        emails = list({r.key for r in recipients if not r.user_id})
+        rows = conn.execute(select(func.coalesce(items.c.owner_id, func.lower(items.c.owner_email)), func.count())
+                            .where(of_product, or_(items.c.owner_id.in_(ids),
+                                                   and_(items.c.owner_id.is_(None),
+                                                        func.lower(items.c.owner_email).in_(emails))))
+                            .group_by(1))
+        held = {key: n for key, n in rows}
+    return Counts(issued, held)
+
+
+def create(conn: Connection, product: ProductFacts, recipients: Sequence[Recipient], *, station: str, at: float,
+           op_uuid: str, names: dict[str, tuple[str | None, str | None]] | None = None) -> list[str]:
+    """One provisional item per recipient, in the caller's transaction (with its ISSUE operation); returns
+    their local ids. `names` gives known customers' first and last names, by user id."""
+    names = names or {}
+    local_ids = [str(uuid.uuid4()) for _ in recipients]
+    conn.execute(insert(items), [
+        {"id": local_id, "item_id": 0, "product_id": product.id, "owner_id": r.user_id, "owner_email": r.email,
+         "owner_first_name": names.get(r.user_id or "", (None, None))[0],
+         "owner_last_name": names.get(r.user_id or "", (None, None))[1],
+         "redemption_quantity": product.redemption_quantity, "confirmed_count": 0, "pending_count": 0}
+        for local_id, r in zip(local_ids, recipients)])
+    conn.execute(insert(provisional), [
+        {"local_id": local_id, "product_id": product.id, "owner_id": r.user_id, "owner_email": r.email,
+         "station": station, "issued_at": at, "issued_here": True, "op_uuid": op_uuid}
+        for local_id, r in zip(local_ids, recipients)])
+    return local_ids
+
+
+def server_item_of(conn: Connection, local_id: str) -> str | None:
+    return conn.execute(select(provisional.c.server_item_id).where(provisional.c.local_id == local_id)).scalar()
+
+
+def map_to_server(conn: Connection, local_id: str, server_item_id: str) -> bool:
+    """The server created `local_id` as `server_item_id` (whose row the caller has just stored): the local
+    uses move onto it, waiting uses are sent for it, and the local row goes. False if already mapped."""
+    if conn.execute(update(provisional).where(provisional.c.local_id == local_id,
+                                              provisional.c.server_item_id.is_(None))
+                    .values(server_item_id=server_item_id)).rowcount != 1:
+        return False
+    local = conn.execute(select(items).where(items.c.id == local_id)).first()
+    if local is not None:
+        conn.execute(update(items).where(items.c.id == server_item_id).values(
+            pending_count=items.c.pending_count + local.pending_count,
+            first_used_at=func.coalesce(items.c.first_used_at, local.first_used_at),
+            first_used_station=func.coalesce(items.c.first_used_station, local.first_used_station),
+            last_used_at=func.coalesce(local.last_used_at, items.c.last_used_at),
+            last_used_station=func.coalesce(local.last_used_station, items.c.last_used_station)))
+        conn.execute(delete(items).where(items.c.id == local_id))
+    conn.execute(update(outbox).where(outbox.c.item_uuid == local_id, outbox.c.kind == Kind.REDEEM.value,
+                                      outbox.c.state == OpState.PENDING.value).values(item_uuid=server_item_id))
+    return True
+
+
+def mark_refused(conn: Connection, local_ids: Sequence[str], message: str) -> None:
+    """The server refused to create these: they stay (with their local uses) for the manager to see."""
+    conn.execute(update(provisional).where(provisional.c.local_id.in_(list(local_ids))).values(refused=message))
