@@ -104,18 +104,7 @@ class Station:
         with write_transaction(self.engine) as conn:
             record = load_item(conn, ref.item_id)
             if record is not None:
-                kind = check(record.facts, self.rules, ref.product_id)
-                reason = "The code names another product" if kind is VerdictKind.NOT_FOUND else ""
-                if kind is VerdictKind.ACCEPTED and not take_one_use(conn, ref.item_id, at, self.rules.name):
-                    kind = VerdictKind.ALREADY_USED  # unreachable under the write lock; kept for PostgreSQL
-                if kind is VerdictKind.ACCEPTED:
-                    record = record.after_use(at, self.rules.name)
-                verdict = verdict_for_item(kind, record, self.rules, at, reason)
-                scan_id = self._append(conn, verdict, at, audit_payload)
-                if verdict.accepted:
-                    outbox.enqueue(conn, outbox.Kind.REDEEM, item_uuid=ref.item_id, product_id=record.facts.product_id,
-                                   at=at, station=self.rules.name, scan_id=scan_id, send_after=at + self.hold_for_undo_s)
-                return _with_scan_id(verdict, scan_id)
+                return self._decide(conn, ref, record, at, audit_payload)
         # Unknown here: the resolver (sync layer) may ask the server; it must not run under our lock.
         verdict = resolver(ref, self.rules, at) if resolver is not None else None
         if verdict is None and resolver is not None:
@@ -123,6 +112,29 @@ class Station:
         if verdict is None:
             verdict = Verdict(VerdictKind.NOT_FOUND, "Not in this station's list", self.rules.name, _utc(at), item_id=ref.item_id)
         return self._record(verdict, at, audit_payload)
+
+    def redeem_in(self, conn: Connection, item_uuid: str, at: float) -> Verdict:
+        """Decides a use of an item the replica holds, inside the caller's transaction (a walk-up sale
+        issues and admits in one)."""
+        record = load_item(conn, item_uuid)
+        if record is None:
+            raise LookupError(f"Item {item_uuid} is not in the replica")
+        return self._decide(conn, ItemReference(item_uuid), record, at, item_uuid)
+
+    def _decide(self, conn: Connection, ref: ItemReference, record: ItemRecord, at: float, audit_payload: str) -> Verdict:
+        """The rules, the use, the audit row and the outbox row for a known item, in the caller's transaction."""
+        kind = check(record.facts, self.rules, ref.product_id)
+        reason = "The code names another product" if kind is VerdictKind.NOT_FOUND else ""
+        if kind is VerdictKind.ACCEPTED and not take_one_use(conn, ref.item_id, at, self.rules.name):
+            kind = VerdictKind.ALREADY_USED  # unreachable under the write lock; kept for PostgreSQL
+        if kind is VerdictKind.ACCEPTED:
+            record = record.after_use(at, self.rules.name)
+        verdict = verdict_for_item(kind, record, self.rules, at, reason)
+        scan_id = self._append(conn, verdict, at, audit_payload)
+        if verdict.accepted:
+            outbox.enqueue(conn, outbox.Kind.REDEEM, item_uuid=ref.item_id, product_id=record.facts.product_id,
+                           at=at, station=self.rules.name, scan_id=scan_id, send_after=at + self.hold_for_undo_s)
+        return _with_scan_id(verdict, scan_id)
 
     def _record(self, verdict: Verdict, at: float, audit_payload: str) -> Verdict:
         with write_transaction(self.engine) as conn:

@@ -18,7 +18,13 @@ MAX_QUERY_CHARS = 100
 class CustomerRecord:
     id: str
     email: str | None
-    name: str  # first and last name, else the email
+    first_name: str | None
+    last_name: str | None
+
+    @property
+    def name(self) -> str:
+        """First and last name, else the email."""
+        return holder_name(self.first_name, self.last_name, self.email)
 
 
 def customer_row(*, id: str, email: str | None, first_name: str | None, last_name: str | None,
@@ -32,7 +38,7 @@ def store(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
 
 def _record(row) -> CustomerRecord:  # type: ignore[no-untyped-def]
-    return CustomerRecord(row.id, row.email, holder_name(row.first_name, row.last_name, row.email))
+    return CustomerRecord(row.id, row.email, row.first_name, row.last_name)
 
 
 def find(conn: Connection, *, user_id: str | None = None, email: str | None = None) -> CustomerRecord | None:

@@ -98,10 +98,16 @@ def _from(op: Operation, *states: OpState, owner: str | None = None):  # type: i
 
 # ---- enqueue and cancel (the station) ----
 
+def new_op_uuid() -> str:
+    return str(uuid.uuid4())
+
+
 def enqueue(conn: Connection, kind: Kind, *, item_uuid: str, product_id: str, at: float, station: str,
-            scan_id: int | None = None, send_after: float | None = None, payload: dict[str, object] | None = None) -> str:
-    """Queues an operation; returns its client UUID. It is not sent before `send_after` (the undo hold)."""
-    op_uuid = str(uuid.uuid4())
+            scan_id: int | None = None, send_after: float | None = None, payload: dict[str, object] | None = None,
+            op_uuid: str | None = None) -> str:
+    """Queues an operation; returns its client UUID (made here unless given). It is not sent before
+    `send_after` (the undo hold)."""
+    op_uuid = op_uuid or new_op_uuid()
     conn.execute(insert(outbox).values(
         op_uuid=op_uuid, kind=kind.value, item_uuid=item_uuid, product_id=product_id,
         payload=json.dumps(payload or {}), state=OpState.PENDING.value, attempts=0, scanned_at=at, station=station,
