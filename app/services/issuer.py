@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -20,9 +21,9 @@ from app.domain.issuance import Allowed, Recipient, Refused, Rule, decide
 from app.domain.rules import StationRules
 from app.domain.verdict import Verdict
 from app.services.station import Station
-from app.store import customers
+from app.domain.signing import make_code
+from app.store import customers, provisional, venue_keys
 from app.store import outbox as ob
-from app.store import provisional
 from app.store.db import read_transaction, write_transaction
 from app.sync.engine import SyncEngine
 
@@ -106,6 +107,27 @@ class Issuer:
                 return outcomes
             time.sleep(0.05)
 
+    def codes(self, local_ids: Sequence[str]) -> dict[str, str]:
+        """What to print for each item: the server's item id once its issue is confirmed (it works everywhere),
+        else a provisional code signed with the venue's key (any kiosk of the venue verifies it offline), or
+        the bare local id when this replica holds no signing key (it works only here)."""
+        with read_transaction(self.engine) as conn:
+            key = venue_keys.signing_key(conn)
+            rows = conn.execute(select(provisional.provisional).where(
+                provisional.provisional.c.local_id.in_(list(local_ids)))).all()
+        by_id = {row.local_id: row for row in rows}
+        codes = {}
+        for local_id in local_ids:
+            row = by_id[local_id]
+            if row.server_item_id:
+                codes[local_id] = row.server_item_id
+            elif key is None:
+                codes[local_id] = local_id
+            else:
+                codes[local_id] = make_code(key.private_hex, local_id=local_id, product_id=row.product_id,
+                                            issued_at=row.issued_at, station=row.station)
+        return codes
+
     def outcomes(self, op_uuids: Sequence[str]) -> list[BatchOutcome]:
         with read_transaction(self.engine) as conn:
             rows = conn.execute(select(ob.outbox).where(ob.outbox.c.op_uuid.in_(list(op_uuids)))).all()
@@ -120,15 +142,21 @@ def _payload(row) -> dict:  # type: ignore[no-untyped-def, type-arg]
 
 
 def _recipients(conn: Connection, who: Sequence[str]) -> tuple[list[Recipient], dict[str, tuple[str | None, str | None]]]:
-    """Each email or id as a Recipient, known or not; and the names of the known ones."""
+    """Each user id (a UUID) or email as a Recipient, known or not; and the names of the known ones."""
     recipients, names = [], {}
     for text in (w.strip() for w in who):
-        by_email = "@" in text
-        found = customers.find(conn, email=text) if by_email else customers.find(conn, user_id=text)
+        user_id = _uuid_or_none(text)
+        found = customers.find(conn, user_id=user_id) if user_id else customers.find(conn, email=text)
         if found is None:
-            recipients.append(Recipient(user_id=None if by_email else text, email=text if by_email else None,
-                                        known=False))
+            recipients.append(Recipient(user_id=user_id, email=None if user_id else text, known=False))
             continue
         recipients.append(Recipient(user_id=found.id, email=found.email))
         names[found.id] = (found.first_name, found.last_name)
     return recipients, names
+
+
+def _uuid_or_none(text: str) -> str | None:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None

@@ -215,3 +215,16 @@ class ProvisionalItem(Base):
     server_item_id: Mapped[str | None] = mapped_column(String(36), index=True)
     refused: Mapped[str | None] = mapped_column(Text)  # the server's refusal, when it refused it
 
+
+
+class VenueKey(Base):
+    """The venue's Ed25519 keys for provisional codes (app/domain/signing.py). Every kiosk holds the public
+    keys it trusts; a kiosk that may sign also holds the private half (raw, hex). On a shared replica the
+    venue's doors share them; otherwise `usher venue-key` exports and trusts one."""
+
+    __tablename__ = "venue_keys"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    private_key: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[float] = mapped_column(Float)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from app.domain.issuance import Counts, Limits, Recipient
+from app.domain.signing import ProvisionalCode
 from app.store.models import ProvisionalItem
 from app.store.outbox import Kind, OpState, outbox
 from app.store.replica import items, products
@@ -52,11 +53,12 @@ def counts(conn: Connection, product: ProductFacts, recipients: Sequence[Recipie
     if limits.max_per_account is not None:
         ids = list({r.user_id for r in recipients if r.user_id})
         emails = list({r.key for r in recipients if not r.user_id})
-        rows = conn.execute(select(func.coalesce(items.c.owner_id, func.lower(items.c.owner_email)), func.count())
+        owner = func.coalesce(items.c.owner_id, func.lower(items.c.owner_email))
+        rows = conn.execute(select(owner, func.count())
                             .where(of_product, or_(items.c.owner_id.in_(ids),
                                                    and_(items.c.owner_id.is_(None),
                                                         func.lower(items.c.owner_email).in_(emails))))
-                            .group_by(1))
+                            .group_by(owner))
         held = {key: n for key, n in rows}
     return Counts(issued, held)
 
@@ -78,6 +80,21 @@ def create(conn: Connection, product: ProductFacts, recipients: Sequence[Recipie
          "station": station, "issued_at": at, "issued_here": True, "op_uuid": op_uuid}
         for local_id, r in zip(local_ids, recipients)])
     return local_ids
+
+
+def adopt(conn: Connection, code: ProvisionalCode) -> bool:
+    """Another kiosk's provisional item, from its verified code: held here too, so that its uses are counted
+    (a second scan is ALREADY_USED) and wait, like this kiosk's own, for the issue to be confirmed. False when
+    the product is not in this replica."""
+    product = product_facts(conn, code.product_id)
+    if product is None:
+        return False
+    conn.execute(insert(items).values(id=code.local_id, item_id=0, product_id=product.id,
+                                      redemption_quantity=product.redemption_quantity, confirmed_count=0,
+                                      pending_count=0))
+    conn.execute(insert(provisional).values(local_id=code.local_id, product_id=product.id, station=code.station,
+                                            issued_at=float(code.issued_at), issued_here=False))
+    return True
 
 
 def server_item_of(conn: Connection, local_id: str) -> str | None:

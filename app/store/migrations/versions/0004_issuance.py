@@ -1,4 +1,4 @@
-"""issuance: customers, provisional items, items by owner
+"""issuance: customers, provisional items, items by owner, the venue's code-signing keys
 
 Revision ID: 0004i
 Revises: 0003
@@ -44,9 +44,18 @@ def upgrade() -> None:
     op.create_index("ix_provisional_items_server_item_id", "provisional_items", ["server_item_id"])
     # max_per_account counts a recipient's items of a product: without this, a scan of every item.
     op.create_index("ix_items_product_owner", "items", ["product_id", "owner_id"])
+    op.create_table(
+        "venue_keys",
+        sa.Column("key_id", sa.String(length=16), nullable=False),
+        sa.Column("public_key", sa.String(length=64), nullable=False),
+        sa.Column("private_key", sa.String(length=64), nullable=True),
+        sa.Column("created_at", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("venue_keys")
     op.drop_index("ix_items_product_owner", "items")
     op.drop_index("ix_provisional_items_server_item_id", "provisional_items")
     op.drop_table("provisional_items")
