@@ -2,6 +2,8 @@
 550-recipient issue. Time is scaled down as in the other sync scenarios (a 1.5 s deadline, a 2 s settle window)."""
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections import Counter
 
 from sqlalchemy import select
@@ -14,8 +16,10 @@ from app.cli.demo import DEMO_REPLICA
 from app.domain.rules import Preset, StationRules
 from app.services.importer import import_file
 from app.services.issuer import Issued, Issuer
+from app.services.station import Station
 from app.store import outbox as ob
-from app.store.db import open_replica, read_transaction
+from app.store import venue_keys
+from app.store.db import open_replica, read_transaction, write_transaction
 from app.store.models import Conflict
 from app.sync.customers import download_customers
 from sync_helpers import FaultSettings, make_engine, sync_until_settled
@@ -104,3 +108,36 @@ def test_a_lost_answer_on_a_550_recipient_issue_creates_no_duplicates(tmp_path, 
         assert conn.execute(select(ob.outbox.c.attempts)).scalars().all() == [1]  # read back, never resent
     owners = held(server_client, ga)
     assert all(owners[e] == 1 for e in emails) and sum(owners.values()) == 40 + 550
+
+
+def test_after_sync_a_printed_provisional_code_redeems_the_server_item(tmp_path, api, server_client) -> None:
+    replica = door(tmp_path, "box", server_client)
+    with write_transaction(replica) as conn:
+        venue_keys.make(conn, time.time())
+    issuer = Issuer(replica, "Box 1")
+    issued = issuer.issue(demo.GA.id, [demo.demo_users()[3].email])
+    assert isinstance(issued, Issued)
+    printed = issuer.codes(issued.local_ids)[issued.local_ids[0]]
+    sync_until_settled(make_engine(replica, api, [demo.GA.id]))
+
+    server_item = issuer.codes(issued.local_ids)[issued.local_ids[0]]
+    assert server_item != issued.local_ids[0]
+    verdict = Station(replica, DOOR).redeem(printed)
+    assert verdict.accepted and verdict.item_id == server_item and verdict.reason == ""
+    sync_until_settled(make_engine(replica, api, [demo.GA.id]))
+    assert server_client.get_item(demo.GA.id, server_item).redemption_count == 1
+
+
+def test_without_the_list_capability_a_lost_issue_answer_is_left_to_the_manager(tmp_path, api, sim, server_client) -> None:
+    api = dataclasses.replace(api, capabilities=frozenset(api.capabilities) - {Capability.LIST_ITEMS})
+    replica = door(tmp_path, "box", server_client)
+    issuer = Issuer(replica, "Box 1")
+    issued = issuer.issue(demo.GA.id, [demo.demo_users()[4].email])
+    assert isinstance(issued, Issued)
+    sim.faults = FaultSettings(drop_after_commit_rate=1.0)
+    engine = make_engine(replica, api, [demo.GA.id])
+    with ProductsClient(api, on_call=engine._observe) as client:
+        outcomes = issuer.send(engine, client, issued.op_uuids, deadline_s=5)
+    engine.release_lease()
+    assert [o.state for o in outcomes] == [ob.OpState.DOUBTFUL]
+    assert [kind for kind, _ in conflicts_of(replica)] == ["doubtful"]
