@@ -18,6 +18,7 @@ MAX_EMAIL_CHARS = 320
 
 
 class Rule(enum.Enum):
+    PRODUCT = "product"  # the replica does not hold the product: nothing to check against
     RECIPIENT = "recipient"
     ACTIVE = "active"
     MIN_REP_BALANCE = "min_rep_balance"

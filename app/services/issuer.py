@@ -8,6 +8,7 @@ the walk-up sale at the door — issue and take one use in one transaction.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 import uuid
@@ -25,9 +26,11 @@ from app.domain.signing import make_code
 from app.store import customers, provisional, venue_keys
 from app.store import outbox as ob
 from app.store.db import read_transaction, write_transaction
+from app.sync.download import delete_state, read_state, write_state
 from app.sync.engine import SyncEngine
 
 BATCH = 550  # the API's maximum recipients per issue call
+RUN_KEY = "issue-run:"  # sync_state key prefix of a recorded bulk issue
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +58,23 @@ class Issuer:
         self.clock = clock
         self.batch_size = batch_size
 
-    def issue(self, product_id: str, who: Sequence[str]) -> Issued | Refused:
-        """One item of the product for each recipient (an email or a customer id), provisional until sent."""
+    def issue(self, product_id: str, who: Sequence[str], *, run: str | None = None) -> Issued | Refused:
+        """One item of the product for each recipient (an email or a customer id), provisional until sent.
+
+        A `run` names a bulk issue (e.g. a file's digest): it is recorded with the issue, and asking again
+        for the same run returns what was recorded instead of issuing twice — an interrupted run resumes."""
         with write_transaction(self.engine) as conn:
-            return self._issue(conn, product_id, who, self.clock())
+            if run is not None and (recorded := read_state(conn, RUN_KEY + run)) is not None:
+                return Issued(recorded["local_ids"], recorded["op_uuids"], tuple(recorded["pending_customers"]))
+            issued = self._issue(conn, product_id, who, self.clock())
+            if run is not None and isinstance(issued, Issued):
+                write_state(conn, RUN_KEY + run, dataclasses.asdict(issued))
+            return issued
+
+    def forget_run(self, run: str) -> None:
+        """Lets the same run issue again (on purpose: a second item for everyone in the file)."""
+        with write_transaction(self.engine) as conn:
+            delete_state(conn, RUN_KEY + run)
 
     def issue_and_admit(self, product_id: str, who: str, rules: StationRules) -> tuple[Issued | Refused, Verdict | None]:
         """The walk-up sale at the door: the item is issued and one use taken, in one transaction."""
@@ -73,7 +89,7 @@ class Issuer:
     def _issue(self, conn: Connection, product_id: str, who: Sequence[str], at: float) -> Issued | Refused:
         product = provisional.product_facts(conn, product_id.lower())
         if product is None:
-            return Refused(Rule.RECIPIENT, "This product is not in the local list: download it first")
+            return Refused(Rule.PRODUCT, "This product is not in the local list: download it first")
         recipients, names = _recipients(conn, who)
         decision = decide(product.limits, provisional.counts(conn, product, recipients), recipients,
                           unknown_emails_allowed=True)

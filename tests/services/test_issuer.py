@@ -61,7 +61,7 @@ def test_a_walk_up_sale_writes_the_item_its_issue_and_its_admission_together(box
     (demo.INACTIVE.id, ANNA.email, Rule.ACTIVE, "The product is not active"),
     (demo.VIP.id, "anna.example.org", Rule.RECIPIENT, "Not an email address: anna.example.org"),
     (demo.VIP.id, "5b0e8c9e-0000-4000-8000-000000000000", Rule.RECIPIENT, "Not customers of this project"),
-    ("5b0e8c9e-0000-4000-8000-000000000001", ANNA.email, Rule.RECIPIENT, "not in the local list"),
+    ("5b0e8c9e-0000-4000-8000-000000000001", ANNA.email, Rule.PRODUCT, "not in the local list"),
 ])
 def test_a_refused_issue_says_why_and_writes_nothing(box, product, who, rule, reason) -> None:
     before = rows(box)
