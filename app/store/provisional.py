@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
 from app.domain.issuance import Counts, Limits, Recipient
 from app.domain.signing import ProvisionalCode
@@ -21,6 +21,7 @@ from app.store.outbox import Kind, OpState, outbox
 from app.store.replica import items, products
 
 provisional = ProvisionalItem.__table__
+CHUNK = 500  # ids per IN (...) list
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +52,16 @@ def counts(conn: Connection, product: ProductFacts, recipients: Sequence[Recipie
         issued = conn.execute(select(func.count()).select_from(items).where(of_product)).scalar() or 0
     held: dict[str, int] = {}
     if limits.max_per_account is not None:
+        # Two queries, not one with OR: by owner id the (product_id, owner_id) index answers at once.
         ids = list({r.user_id for r in recipients if r.user_id})
         emails = list({r.key for r in recipients if not r.user_id})
-        owner = func.coalesce(items.c.owner_id, func.lower(items.c.owner_email))
-        rows = conn.execute(select(owner, func.count())
-                            .where(of_product, or_(items.c.owner_id.in_(ids),
-                                                   and_(items.c.owner_id.is_(None),
-                                                        func.lower(items.c.owner_email).in_(emails))))
-                            .group_by(owner))
-        held = {key: n for key, n in rows}
+        if ids:
+            held.update(conn.execute(select(items.c.owner_id, func.count())
+                                     .where(of_product, items.c.owner_id.in_(ids)).group_by(items.c.owner_id)).all())
+        if emails:
+            email = func.lower(items.c.owner_email)
+            held.update(conn.execute(select(email, func.count()).where(of_product, items.c.owner_id.is_(None),
+                                                                       email.in_(emails)).group_by(email)).all())
     return Counts(issued, held)
 
 
@@ -101,25 +103,33 @@ def server_item_of(conn: Connection, local_id: str) -> str | None:
     return conn.execute(select(provisional.c.server_item_id).where(provisional.c.local_id == local_id)).scalar()
 
 
-def map_to_server(conn: Connection, local_id: str, server_item_id: str) -> bool:
-    """The server created `local_id` as `server_item_id` (whose row the caller has just stored): the local
-    uses move onto it, waiting uses are sent for it, and the local row goes. False if already mapped."""
-    if conn.execute(update(provisional).where(provisional.c.local_id == local_id,
-                                              provisional.c.server_item_id.is_(None))
-                    .values(server_item_id=server_item_id)).rowcount != 1:
-        return False
-    local = conn.execute(select(items).where(items.c.id == local_id)).first()
-    if local is not None:
-        conn.execute(update(items).where(items.c.id == server_item_id).values(
-            pending_count=items.c.pending_count + local.pending_count,
-            first_used_at=func.coalesce(items.c.first_used_at, local.first_used_at),
-            first_used_station=func.coalesce(items.c.first_used_station, local.first_used_station),
-            last_used_at=func.coalesce(local.last_used_at, items.c.last_used_at),
-            last_used_station=func.coalesce(local.last_used_station, items.c.last_used_station)))
-        conn.execute(delete(items).where(items.c.id == local_id))
-    conn.execute(update(outbox).where(outbox.c.item_uuid == local_id, outbox.c.kind == Kind.REDEEM.value,
-                                      outbox.c.state == OpState.PENDING.value).values(item_uuid=server_item_id))
-    return True
+def map_to_server(conn: Connection, pairs: Sequence[tuple[str, str]]) -> None:
+    """The server created each local id as the server item paired with it (whose rows the caller has just
+    stored): local uses move onto the server items, waiting uses are sent for them, the local rows go.
+    Set-based, since a bulk issue maps thousands at once; ids already mapped are left alone."""
+    for start in range(0, len(pairs), CHUNK):
+        chunk = dict(pairs[start:start + CHUNK])
+        for done in conn.execute(select(provisional.c.local_id).where(provisional.c.local_id.in_(list(chunk)),
+                                                                      provisional.c.server_item_id.is_not(None))):
+            del chunk[done.local_id]
+        if not chunk:
+            continue
+        conn.execute(update(provisional).where(provisional.c.local_id == bindparam("local"))
+                     .values(server_item_id=bindparam("server")),
+                     [{"local": local, "server": server} for local, server in chunk.items()])
+        used = conn.execute(select(items).where(items.c.id.in_(list(chunk)), or_(
+            items.c.pending_count > 0, items.c.first_used_at.is_not(None)))).all()
+        for local in used:  # only items admitted before their issue was confirmed: few
+            conn.execute(update(items).where(items.c.id == chunk[local.id]).values(
+                pending_count=items.c.pending_count + local.pending_count,
+                first_used_at=func.coalesce(items.c.first_used_at, local.first_used_at),
+                first_used_station=func.coalesce(items.c.first_used_station, local.first_used_station),
+                last_used_at=func.coalesce(local.last_used_at, items.c.last_used_at),
+                last_used_station=func.coalesce(local.last_used_station, items.c.last_used_station)))
+            conn.execute(update(outbox).where(outbox.c.item_uuid == local.id, outbox.c.kind == Kind.REDEEM.value,
+                                              outbox.c.state == OpState.PENDING.value)
+                         .values(item_uuid=chunk[local.id]))
+        conn.execute(delete(items).where(items.c.id.in_(list(chunk))))
 
 
 def mark_refused(conn: Connection, local_ids: Sequence[str], message: str) -> None:

@@ -591,8 +591,8 @@ def _confirm_issue(conn, op: ob.Operation, found: list[ProductItem], now: float)
         return
     created = assign(recipients_of(op.payload), found) or []
     apply_items(conn, items_rows(created))
-    for local_id, item in zip(op.payload.get("local_ids") or [], created):  # type: ignore[call-overload]
-        provisional.map_to_server(conn, local_id, str(item.id))
+    provisional.map_to_server(conn, [(local_id, str(item.id)) for local_id, item  # type: ignore[call-overload]
+                                     in zip(op.payload.get("local_ids") or [], created)])
 
 
 def _refuse_issue(conn, op: ob.Operation, message: str, now: float) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ lists only the items after it, and counts those that went to this operation's re
 """
 from __future__ import annotations
 
+from collections import defaultdict, deque
 from collections.abc import Sequence
 
 from app.api.models import ProductItem
@@ -29,15 +30,21 @@ def _owner_keys(item: ProductItem) -> set[str]:
 def assign(recipients: Sequence[dict[str, str | None]], found: Sequence[ProductItem]) -> list[ProductItem] | None:
     """One item for each recipient, in the recipients' order, from `found` (oldest first); None when some
     recipient has none: the answer is not about this request."""
-    left = list(found)
+    by_owner: dict[str, deque[ProductItem]] = defaultdict(deque)
+    for item in found:
+        for key in _owner_keys(item):
+            by_owner[key].append(item)
+    taken: set[int] = set()
     assigned = []
     for r in recipients:
-        key = recipient_key(r.get("user_id"), r.get("email"))
-        match = next((i for i in left if key in _owner_keys(i)), None)
-        if match is None:
+        queue = by_owner[recipient_key(r.get("user_id"), r.get("email"))]
+        while queue and id(queue[0]) in taken:  # taken through the owner's other key
+            queue.popleft()
+        if not queue:
             return None
-        left.remove(match)
-        assigned.append(match)
+        item = queue.popleft()
+        taken.add(id(item))
+        assigned.append(item)
     return assigned
 
 
