@@ -1,6 +1,6 @@
 """Issuing: a bulk issue of N recipients (default 10,000) against the local simulator, sent exactly once in
 batches of 550; and the offline walk-up sale (`issue_and_admit`: issue one item and admit it, durably) on a
-replica of 1,000,000 items, with the product's per-customer limit counted. Prints one JSON object.
+replica of 1,000,000 items, with the product's stock and per-customer limit checked. Prints one JSON object.
 
     python benchmarks/issue.py [--recipients N] [--items N] [--sales N] [--dir DIR]
 """
@@ -67,7 +67,7 @@ def offline_sales(tmp: Path, item_count: int, sales: int) -> dict[str, object]:
     replica = open_replica(f"sqlite:///{tmp / 'replica.db'}")
     build(replica, item_count)
     with write_transaction(replica) as conn:
-        conn.execute(products.update().where(products.c.id == TICKET).values(max_per_account=4))
+        conn.execute(products.update().where(products.c.id == TICKET).values(stock=2_000_000, max_per_account=4))
         customers.store(conn, [customers.customer_row(id=f"{n:08x}-0000-4000-9000-{n:012x}",
                                                       email=f"walkup{n}@example.org", first_name="Walk",
                                                       last_name=f"Up {n}", reference_id=None) for n in range(sales)])
