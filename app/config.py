@@ -56,9 +56,10 @@ class StationSettings(BaseModel):
     name: str = Field("Door 1", min_length=1, max_length=60)
     preset: Literal["door", "bar", "any"] = "door"
     product_ids: list[str] = Field(default_factory=list)  # empty: every product of the preset's types
+    refuse_inactive: bool = False  # refuse tickets of products whose sales have closed (default: admit them)
 
     def rules(self) -> StationRules:
-        return StationRules(self.name.strip(), Preset(self.preset), frozenset(self.product_ids))
+        return StationRules(self.name.strip(), Preset(self.preset), frozenset(self.product_ids), self.refuse_inactive)
 
 
 FIRST_CAMERA = ""

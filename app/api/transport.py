@@ -63,7 +63,8 @@ class Call:
 
 
 class Transport:
-    def __init__(self, settings: ApiSettings, on_call: CallObserver | None = None) -> None:
+    def __init__(self, settings: ApiSettings, on_call: CallObserver | None = None,
+                 http_transport: httpx.BaseTransport | None = None) -> None:
         self._settings = settings
         self._on_call = on_call
         t = settings.timeouts
@@ -73,6 +74,7 @@ class Transport:
                      "User-Agent": "usher-kiosk"},
             timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
             follow_redirects=False,
+            transport=http_transport,  # None: the network; tests may pass httpx.MockTransport
         )
 
     def close(self) -> None:

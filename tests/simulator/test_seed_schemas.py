@@ -22,8 +22,8 @@ from sim_http import Document, expect, raw_client
 from app import demo_data as shared
 from app.simulator.demo_data import DEMO_READ_KEY, DRINKS_PRODUCT_ID, GA_PRODUCT_ID
 
-SEEDS = (Path(__file__).resolve().parents[2] / "../shared/seeds").resolve()
-pytestmark = pytest.mark.skipif(not list(SEEDS.glob("000_*.txt")), reason=f"the seed documents are not at {SEEDS}")
+# A copy of seed 000 as it came (the project's source documents live outside the repository).
+SEEDS = Path(__file__).resolve().parent / "seeds"
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 FORMATS = jsonschema.FormatChecker()
