@@ -113,10 +113,15 @@ class Issuer:
         settled, the server cannot be reached (they wait, PENDING, for the next sync), or `deadline_s` has
         passed (an UNKNOWN one is then read back by the next sync); `progress(settled, total)` after each pass."""
         deadline = time.monotonic() + deadline_s
-        while True:
-            report = sync.upload(client)
+
+        def settled() -> list[BatchOutcome]:
             outcomes = self.outcomes(op_uuids)
             progress(sum(o.state.final for o in outcomes), len(outcomes))
+            return outcomes
+
+        while True:
+            report = sync.upload(client, after_each=settled)
+            outcomes = settled()
             waiting = [o for o in outcomes if not o.state.final]
             unreachable = not report.sent and all(o.state is ob.OpState.PENDING for o in waiting)
             if not waiting or unreachable or time.monotonic() > deadline:

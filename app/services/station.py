@@ -127,6 +127,10 @@ class Station:
                           else "Signed with a key this kiosk does not trust")
                 verdict = Verdict(VerdictKind.INVALID_CODE, reason, self.rules.name, _utc(at))
                 return _with_scan_id(verdict, self._append(conn, verdict, at, audit_payload))
+            if refusal := provisional.refusal_of(conn, code.local_id):
+                verdict = Verdict(VerdictKind.NOT_FOUND, f"Issued offline and refused by the server: {refusal}",
+                                  self.rules.name, _utc(at), item_id=code.local_id)
+                return _with_scan_id(verdict, self._append(conn, verdict, at, audit_payload))
             item_uuid = provisional.server_item_of(conn, code.local_id) or code.local_id
             record = load_item(conn, item_uuid)
             if record is None and item_uuid == code.local_id and provisional.adopt(conn, code):

@@ -116,13 +116,6 @@ def enqueue(conn: Connection, kind: Kind, *, item_uuid: str, product_id: str, at
     return op_uuid
 
 
-def uses_of(conn: Connection, item_uuid: str) -> list[Operation]:
-    """The unsent uses of an item (e.g. of a provisional item whose issue the server refused)."""
-    rows = conn.execute(_WITH_QUANTITY.where(outbox.c.item_uuid == item_uuid, outbox.c.kind == Kind.REDEEM.value,
-                                             outbox.c.state == OpState.PENDING.value).order_by(outbox.c.id))
-    return [_operation(r) for r in rows]
-
-
 def cancel_unsent(conn: Connection, scan_id: int, at: float) -> bool:
     """Undo: cancels the scan's redemption if it has not been sent. False once an uploader has it."""
     return conn.execute(
@@ -154,6 +147,13 @@ def next_to_send(conn: Connection, now: float, limit: int) -> list[Operation]:
     """Sendable operations that are due, oldest first."""
     rows = conn.execute(_WITH_QUANTITY.where(_sendable(), outbox.c.next_attempt_at <= now)
                         .order_by(outbox.c.id).limit(limit))
+    return [_operation(r) for r in rows]
+
+
+def uses_of(conn: Connection, item_uuid: str) -> list[Operation]:
+    """The unsent uses of an item (e.g. of a provisional item whose issue the server refused)."""
+    rows = conn.execute(_WITH_QUANTITY.where(outbox.c.item_uuid == item_uuid, outbox.c.kind == Kind.REDEEM.value,
+                                             outbox.c.state == OpState.PENDING.value).order_by(outbox.c.id))
     return [_operation(r) for r in rows]
 
 

@@ -138,6 +138,11 @@ def map_to_server(conn: Connection, pairs: Sequence[tuple[str, str]]) -> None:
         conn.execute(delete(items).where(items.c.id.in_(list(chunk))))
 
 
+def refusal_of(conn: Connection, local_id: str) -> str | None:
+    """The server's refusal of this provisional item, if it refused it."""
+    return conn.execute(select(provisional.c.refused).where(provisional.c.local_id == local_id)).scalar()
+
+
 def mark_refused(conn: Connection, local_ids: Sequence[str], message: str) -> None:
     """The server refused to create these: they stay (with their local uses) for the manager to see."""
     conn.execute(update(provisional).where(provisional.c.local_id.in_(list(local_ids))).values(refused=message))

@@ -283,7 +283,10 @@ class SyncEngine:
 
     # ---- upload ----
 
-    def upload(self, client: ProductsClient, report: SyncReport | None = None) -> SyncReport:
+    def upload(self, client: ProductsClient, report: SyncReport | None = None,
+               after_each: Callable[[], None] = lambda: None) -> SyncReport:
+        """Sends what is due, reading back what is in doubt first; `after_each` is called once each operation
+        is settled or put back (the Issuer's progress)."""
         report = report or SyncReport()
         with write_transaction(self.engine) as conn:
             if not self._take_lease(conn, self.clock()):
@@ -297,12 +300,21 @@ class SyncEngine:
             if unknown:
                 if not self._reconcile(client, unknown, report):
                     break
+                after_each()
                 continue
             if not ready:
                 break
-            if not all(self._send(client, op, report) for op in ready):
+            if not self._send_all(client, ready, report, after_each):
                 break
         return report
+
+    def _send_all(self, client: ProductsClient, ops: list[ob.Operation], report: SyncReport,
+                  after_each: Callable[[], None]) -> bool:
+        for op in ops:
+            if not self._send(client, op, report):
+                return False
+            after_each()
+        return True
 
     def _send(self, client: ProductsClient, op: ob.Operation, report: SyncReport) -> bool:
         """Sends one operation and settles it. False: stop this pass (stopping, lease lost, or a failure)."""

@@ -141,3 +141,18 @@ def test_without_the_list_capability_a_lost_issue_answer_is_left_to_the_manager(
     engine.release_lease()
     assert [o.state for o in outcomes] == [ob.OpState.DOUBTFUL]
     assert [kind for kind, _ in conflicts_of(replica)] == ["doubtful"]
+
+
+def test_the_code_of_a_sale_the_server_refused_no_longer_admits(tmp_path, api, server_client) -> None:
+    replica = door(tmp_path, "box", server_client)
+    with write_transaction(replica) as conn:
+        venue_keys.make(conn, time.time())
+    issuer = Issuer(replica, "Box 1")
+    issued = issuer.issue(demo.GA.id, ["never.registered@example.net"])  # a pending customer, unknown to the server
+    assert isinstance(issued, Issued)
+    printed = issuer.codes(issued.local_ids)[issued.local_ids[0]]
+    sync_until_settled(make_engine(replica, api, [demo.GA.id]))
+
+    verdict = Station(replica, DOOR).redeem(printed)
+    assert verdict.kind.value == "NOT_FOUND" and verdict.reason.startswith("Issued offline and refused by the server")
+    assert [kind for kind, _ in conflicts_of(replica)] == ["refused"]
