@@ -50,6 +50,16 @@ class ApiSettings(BaseModel):
         return value.rstrip("/")
 
 
+class VoucherifyConfig(BaseModel):
+    """Voucherify, where the venue runs its promotions: off while `app_id` is empty."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    app_id: str = ""  # the token is a secret, kept like the API key (app.secrets)
+    cluster: Literal["api", "us1.api", "as1.api"] = "api"
+    address: str = ""  # overrides the cluster's URL (the local simulator)
+
+
 class StationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -70,6 +80,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     api: ApiSettings = Field(default_factory=ApiSettings)
+    voucherify: VoucherifyConfig = Field(default_factory=VoucherifyConfig)
     station: StationSettings = Field(default_factory=StationSettings)
     event_id: str = ""
     product_ids: list[str] = Field(default_factory=list)  # the products this replica downloads

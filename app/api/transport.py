@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import pydantic
@@ -36,7 +36,7 @@ from app.api.errors import (
     ServerError,
     Unauthorized,
 )
-from app.api.settings import ApiSettings, Capability
+from app.api.settings import Capability, Timeouts
 
 logger = logging.getLogger(__name__)
 
@@ -62,16 +62,30 @@ class Call:
     capability: Capability | None = None
 
 
+class Endpoint(Protocol):
+    """Where a transport talks to and how it authenticates: the Products API's settings, or another
+    service's (app/voucherify)."""
+
+    base_url: str
+    timeouts: Timeouts
+    max_response_bytes: int
+
+    def auth_headers(self) -> dict[str, str]: ...
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never appear in an error or a log line."""
+        ...
+
+
 class Transport:
-    def __init__(self, settings: ApiSettings, on_call: CallObserver | None = None,
+    def __init__(self, settings: Endpoint, on_call: CallObserver | None = None,
                  http_transport: httpx.BaseTransport | None = None) -> None:
         self._settings = settings
         self._on_call = on_call
         t = settings.timeouts
         self._http = httpx.Client(  # TLS certificates are always verified: there is no switch to turn it off
             base_url=settings.base_url,
-            headers={"Authorization": f"Bearer {settings.api_key}", "Accept": "application/json",
-                     "User-Agent": "usher-kiosk"},
+            headers={**settings.auth_headers(), "Accept": "application/json", "User-Agent": "usher-kiosk"},
             timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
             follow_redirects=False,
             transport=http_transport,  # None: the network; tests may pass httpx.MockTransport
@@ -99,9 +113,11 @@ class Transport:
             self._observe(call.endpoint, healthy, time.perf_counter() - started)
 
     def _redact(self, text: str) -> str:
-        """Server-provided text, trimmed, on one line, and with the API key blanked out should it echo it."""
+        """Server-provided text, trimmed, on one line, and with the credentials blanked out should it echo them."""
         text = " ".join(text.split())[:_SERVER_TEXT_LIMIT]
-        return text.replace(self._settings.api_key, "***")
+        for secret in self._settings.secrets():
+            text = text.replace(secret, "***")
+        return text
 
     def _exchange(self, call: Call) -> tuple[int, httpx.Headers, bytes]:
         t = self._settings.timeouts

@@ -181,7 +181,8 @@ def sync_demo_replica(world: DemoWorld) -> None:
 def _station_settings(rules: StationRules):  # type: ignore[no-untyped-def]
     from app.config import StationSettings
 
-    return StationSettings(name=rules.name, preset=rules.preset.value, product_ids=sorted(rules.product_ids))
+    return StationSettings(name=rules.name, preset=rules.preset.value, product_ids=sorted(rules.product_ids),
+                           refuse_inactive=rules.refuse_inactive)
 
 
 def run_window(out_dir: Path | None, quit_after_s: float | None) -> int:
