@@ -26,11 +26,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 
-from app.store.models import Conflict, OutboxOp
+from app.store.models import Conflict, OutboxOp, ProvisionalItem
 from app.store.replica import items, larger_of
 
 outbox = OutboxOp.__table__
 conflicts = Conflict.__table__
+provisional = ProvisionalItem.__table__
 
 
 class OpState(str, enum.Enum):
@@ -54,6 +55,16 @@ WAITING = (OpState.PENDING, OpState.IN_FLIGHT, OpState.UNKNOWN)
 class Kind(str, enum.Enum):
     REDEEM = "redeem"  # one use of an item: not idempotent on the server
     CHECKIN = "checkin"  # the attendee's real scan time: an upsert, safe to repeat
+    ISSUE = "issue"  # new items for a batch of recipients: not idempotent on the server
+
+    @property
+    def repeatable(self) -> bool:
+        """Safe to send again after a lost answer, without reading back first."""
+        return self is Kind.CHECKIN
+
+
+# Kinds whose lost answer must be read back before anything is resent.
+NOT_REPEATABLE = tuple(k.value for k in Kind if not k.repeatable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +103,16 @@ def _from(op: Operation, *states: OpState, owner: str | None = None):  # type: i
 
 # ---- enqueue and cancel (the station) ----
 
+def new_op_uuid() -> str:
+    return str(uuid.uuid4())
+
+
 def enqueue(conn: Connection, kind: Kind, *, item_uuid: str, product_id: str, at: float, station: str,
             scan_id: int | None = None, send_after: float | None = None, payload: dict[str, object] | None = None,
             op_uuid: str | None = None) -> str:
-    """Queues an operation; returns its client UUID. It is not sent before `send_after` (the undo hold).
-    `op_uuid`: the UUID it already has in another replica (a use merged from a kiosk's snapshot)."""
-    op_uuid = op_uuid or str(uuid.uuid4())
+    """Queues an operation; returns its client UUID (made here unless given: a use merged from a kiosk's
+    snapshot keeps the one it has there). It is not sent before `send_after` (the undo hold)."""
+    op_uuid = op_uuid or new_op_uuid()
     conn.execute(insert(outbox).values(
         op_uuid=op_uuid, kind=kind.value, item_uuid=item_uuid, product_id=product_id,
         payload=json.dumps(payload or {}), state=OpState.PENDING.value, attempts=0, scanned_at=at, station=station,
@@ -118,12 +133,15 @@ def cancel_unsent(conn: Connection, scan_id: int, at: float) -> bool:
 # ---- choosing what to send (the uploader, under its lease) ----
 
 def _sendable():  # type: ignore[no-untyped-def]
-    """PENDING operations, except uses of items with an operation in doubt: sending another use would move
-    the count that the doubtful one is reconciled against."""
+    """PENDING operations, except uses of items with an operation in doubt (sending another use would move
+    the count that the doubtful one is reconciled against), and uses of provisional items the server has not
+    confirmed yet (their ISSUE goes first; the use then names the server's item)."""
     in_doubt = select(outbox.c.item_uuid).where(outbox.c.state.in_([OpState.UNKNOWN.value, OpState.IN_FLIGHT.value]),
                                                 outbox.c.kind == Kind.REDEEM.value)
+    unconfirmed = select(provisional.c.local_id).where(provisional.c.server_item_id.is_(None))
     return and_(outbox.c.state == OpState.PENDING.value,
-                or_(outbox.c.kind != Kind.REDEEM.value, outbox.c.item_uuid.not_in(in_doubt)))
+                or_(outbox.c.kind != Kind.REDEEM.value,
+                    and_(outbox.c.item_uuid.not_in(in_doubt), outbox.c.item_uuid.not_in(unconfirmed))))
 
 
 _WITH_QUANTITY = select(outbox, items.c.redemption_quantity.label("quantity")).join_from(
@@ -134,6 +152,13 @@ def next_to_send(conn: Connection, now: float, limit: int) -> list[Operation]:
     """Sendable operations that are due, oldest first."""
     rows = conn.execute(_WITH_QUANTITY.where(_sendable(), outbox.c.next_attempt_at <= now)
                         .order_by(outbox.c.id).limit(limit))
+    return [_operation(r) for r in rows]
+
+
+def uses_of(conn: Connection, item_uuid: str) -> list[Operation]:
+    """The unsent uses of an item (e.g. of a provisional item whose issue the server refused)."""
+    rows = conn.execute(_WITH_QUANTITY.where(outbox.c.item_uuid == item_uuid, outbox.c.kind == Kind.REDEEM.value,
+                                             outbox.c.state == OpState.PENDING.value).order_by(outbox.c.id))
     return [_operation(r) for r in rows]
 
 
@@ -171,12 +196,12 @@ def mark_sending(conn: Connection, op: Operation, owner: str, now: float, settle
 
 
 def take_over_interrupted(conn: Connection, owner: str, now: float, settle_window_s: float) -> int:
-    """IN_FLIGHT rows of other owners: a redemption becomes UNKNOWN (read back before anything else, within
-    the settle window of its own send); an idempotent operation is simply PENDING again. Only the lease
-    holder calls this, once it holds the lease: any other owner's lease has expired."""
+    """IN_FLIGHT rows of other owners: a redemption or an issue becomes UNKNOWN (read back before anything
+    else, within the settle window of its own send); an idempotent operation is simply PENDING again. Only the
+    lease holder calls this, once it holds the lease: any other owner's lease has expired."""
     others = and_(outbox.c.state == OpState.IN_FLIGHT.value, or_(outbox.c.owner.is_(None), outbox.c.owner != owner))
     redeems = conn.execute(
-        update(outbox).where(others, outbox.c.kind == Kind.REDEEM.value)
+        update(outbox).where(others, outbox.c.kind.in_(NOT_REPEATABLE))
         .values(state=OpState.UNKNOWN.value, next_attempt_at=0.0, updated_at=now,
                 # Rows of the first schema lack these: claimed at their last update, settled from now.
                 sent_at=func.coalesce(outbox.c.sent_at, outbox.c.updated_at),
@@ -214,6 +239,7 @@ def reject(conn: Connection, op: Operation, message: str, now: float, *, server_
         return False
     if op.kind == Kind.REDEEM.value:
         conn.execute(update(items).where(items.c.id == op.item_uuid).values(pending_count=_one_less_pending()))
+    if op.kind in NOT_REPEATABLE:
         _record_conflict(conn, op, "refused", message, now, server_count, server_redeemed_at)
     return True
 
@@ -225,7 +251,7 @@ def doubt(conn: Connection, op: Operation, message: str, now: float, *, server_c
     if conn.execute(update(outbox).where(_from(op, OpState.IN_FLIGHT, OpState.UNKNOWN)).values(
             state=OpState.DOUBTFUL.value, last_error=message, updated_at=now)).rowcount != 1:
         return False
-    if op.kind == Kind.REDEEM.value:
+    if op.kind in NOT_REPEATABLE:
         _record_conflict(conn, op, "doubtful", message, now, server_count, server_redeemed_at)
     return True
 

@@ -15,7 +15,7 @@ def test_a_new_replica_has_every_table_at_the_latest_migration(replica):
     tables = set(inspect(replica).get_table_names())
     assert {"events", "products", "items", "scans", "outbox", "conflicts", "sync_state", "leases", "alembic_version"} <= tables
     with replica.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
 
 
 def test_upgrading_twice_changes_nothing(replica):
@@ -100,7 +100,7 @@ def test_a_replica_made_by_the_first_schema_is_migrated_and_keeps_its_data(db_ur
         conn.exec_driver_sql("INSERT INTO items (id, item_id, product_id, redemption_quantity, confirmed_count, pending_count) "
                              "VALUES ('i', 1, 'p', 1, 0, 0)")
     upgrade_schema(engine)
-    assert {ix["name"] for ix in inspect(engine).get_indexes("items")} == {"ix_items_product_item"}
+    assert {ix["name"] for ix in inspect(engine).get_indexes("items")} == {"ix_items_product_item", "ix_items_product_owner"}
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT id FROM items").scalars().all() == ["i"]
 
