@@ -11,11 +11,13 @@ from sqlalchemy.exc import DBAPIError
 from app.store.db import create_replica_engine, open_replica, upgrade_schema, write_transaction
 
 
+LATEST = "0005"  # the newest migration in app/store/migrations/versions
+
 def test_a_new_replica_has_every_table_at_the_latest_migration(replica):
     tables = set(inspect(replica).get_table_names())
     assert {"events", "products", "items", "scans", "outbox", "conflicts", "sync_state", "leases", "alembic_version"} <= tables
     with replica.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == LATEST
 
 
 def test_upgrading_twice_changes_nothing(replica):
@@ -124,7 +126,7 @@ def test_four_kiosks_upgrading_an_empty_database_at_once_all_succeed(db_url):
     assert outcomes == [(0, "")] * 4
     engine = create_replica_engine(db_url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0004"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [LATEST]
     engine.dispose()
 
 
