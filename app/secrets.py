@@ -16,11 +16,12 @@ from app.config import config_dir
 
 _SERVICE = "usher"
 _KEY_NAME = "api-key"
+_VOUCHERIFY_TOKEN = "voucherify-token"
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
-def _token_path() -> Path:
-    return config_dir() / "api-key.token"
+def _token_path(name: str = _KEY_NAME) -> Path:
+    return config_dir() / f"{name}.token"
 
 
 def _keyring():  # type: ignore[no-untyped-def]
@@ -35,30 +36,48 @@ def _keyring():  # type: ignore[no-untyped-def]
     return None if isinstance(keyring.get_keyring(), fail.Keyring) else keyring
 
 
-def store_api_key(key: str) -> None:
+def _store(name: str, value: str) -> None:
     ring = _keyring()
     if ring is not None:
-        ring.set_password(_SERVICE, _KEY_NAME, key)
+        ring.set_password(_SERVICE, name, value)
         return
-    path = _token_path()
+    path = _token_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(key)
+        out.write(value)
     os.chmod(path, 0o600)
+
+
+def _load(name: str, variable: str) -> str:
+    """The stored secret, or '' when none is stored; the environment `variable` overrides (services, CI)."""
+    if value := os.environ.get(variable):
+        return value
+    ring = _keyring()
+    if ring is not None:
+        return ring.get_password(_SERVICE, name) or ""
+    try:
+        return _token_path(name).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+def store_api_key(key: str) -> None:
+    _store(_KEY_NAME, key)
 
 
 def load_api_key() -> str:
     """The stored key, or '' when none is stored. USHER_API_KEY overrides (for services and CI)."""
-    if key := os.environ.get("USHER_API_KEY"):
-        return key
-    ring = _keyring()
-    if ring is not None:
-        return ring.get_password(_SERVICE, _KEY_NAME) or ""
-    try:
-        return _token_path().read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return ""
+    return _load(_KEY_NAME, "USHER_API_KEY")
+
+
+def store_voucherify_token(token: str) -> None:
+    _store(_VOUCHERIFY_TOKEN, token)
+
+
+def load_voucherify_token() -> str:
+    """Voucherify's app token, kept like the API key. USHER_VOUCHERIFY_TOKEN overrides."""
+    return _load(_VOUCHERIFY_TOKEN, "USHER_VOUCHERIFY_TOKEN")
 
 
 def mask(key: str) -> str:

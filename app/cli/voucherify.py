@@ -2,25 +2,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from app.api.errors import ApiError, AuthError
-from app.config import Settings, load_settings_or_explain
+from app.config import load_settings_or_explain
+from app.secrets import load_voucherify_token
 from app.store.db import open_replica
 from app.voucherify.client import VoucherifyClient
 from app.voucherify.push import push_now
-from app.voucherify.settings import VoucherifySettings
-
-TOKEN_VARIABLE = "USHER_VOUCHERIFY_TOKEN"
-
-
-def voucherify_settings(settings: Settings, token: str) -> VoucherifySettings | None:
-    """The runtime settings, or None while Voucherify is not set up; ValueError with a plain reason."""
-    config = settings.voucherify
-    if not config.app_id:
-        return None
-    return VoucherifySettings(config.app_id, token, cluster=config.cluster, address=config.address)
+from app.voucherify.settings import voucherify_settings
 
 
 def _push(args: argparse.Namespace) -> int:
@@ -28,13 +18,13 @@ def _push(args: argparse.Namespace) -> int:
     if settings is None:
         return 2
     try:
-        target = voucherify_settings(settings, os.environ.get(TOKEN_VARIABLE, ""))
+        target = voucherify_settings(settings, load_voucherify_token())
     except ValueError as exc:
         print(f"Voucherify settings cannot be used: {exc}", file=sys.stderr)
         return 2
     if target is None:
-        print("Voucherify is not set up: set voucherify.app_id in the settings and the token in "
-              f"{TOKEN_VARIABLE}.", file=sys.stderr)
+        print("Voucherify is not set up: set voucherify.app_id in the settings, and the app token in station "
+              "setup (or USHER_VOUCHERIFY_TOKEN).", file=sys.stderr)
         return 2
     try:
         with VoucherifyClient(target) as client:

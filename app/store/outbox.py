@@ -56,15 +56,18 @@ class Kind(str, enum.Enum):
     REDEEM = "redeem"  # one use of an item: not idempotent on the server
     CHECKIN = "checkin"  # the attendee's real scan time: an upsert, safe to repeat
     ISSUE = "issue"  # new items for a batch of recipients: not idempotent on the server
+    CATALOG = "catalog"  # a product upserted into Voucherify by source_id: safe to repeat (app/voucherify)
 
     @property
     def repeatable(self) -> bool:
         """Safe to send again after a lost answer, without reading back first."""
-        return self is Kind.CHECKIN
+        return self in (Kind.CHECKIN, Kind.CATALOG)
 
 
 # Kinds whose lost answer must be read back before anything is resent.
 NOT_REPEATABLE = tuple(k.value for k in Kind if not k.repeatable)
+# What the Products API's uploader sends (app/sync/engine.py); Voucherify's sends CATALOG on its own.
+PRODUCTS_API = (Kind.REDEEM, Kind.CHECKIN, Kind.ISSUE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,14 +135,14 @@ def cancel_unsent(conn: Connection, scan_id: int, at: float) -> bool:
 
 # ---- choosing what to send (the uploader, under its lease) ----
 
-def _sendable():  # type: ignore[no-untyped-def]
+def _sendable(kinds: tuple[Kind, ...] = PRODUCTS_API):  # type: ignore[no-untyped-def]
     """PENDING operations, except uses of items with an operation in doubt (sending another use would move
     the count that the doubtful one is reconciled against), and uses of provisional items the server has not
     confirmed yet (their ISSUE goes first; the use then names the server's item)."""
     in_doubt = select(outbox.c.item_uuid).where(outbox.c.state.in_([OpState.UNKNOWN.value, OpState.IN_FLIGHT.value]),
                                                 outbox.c.kind == Kind.REDEEM.value)
     unconfirmed = select(provisional.c.local_id).where(provisional.c.server_item_id.is_(None))
-    return and_(outbox.c.state == OpState.PENDING.value,
+    return and_(outbox.c.state == OpState.PENDING.value, outbox.c.kind.in_([k.value for k in kinds]),
                 or_(outbox.c.kind != Kind.REDEEM.value,
                     and_(outbox.c.item_uuid.not_in(in_doubt), outbox.c.item_uuid.not_in(unconfirmed))))
 
@@ -148,9 +151,9 @@ _WITH_QUANTITY = select(outbox, items.c.redemption_quantity.label("quantity")).j
     outbox, items, outbox.c.item_uuid == items.c.id, isouter=True)
 
 
-def next_to_send(conn: Connection, now: float, limit: int) -> list[Operation]:
-    """Sendable operations that are due, oldest first."""
-    rows = conn.execute(_WITH_QUANTITY.where(_sendable(), outbox.c.next_attempt_at <= now)
+def next_to_send(conn: Connection, now: float, limit: int, kinds: tuple[Kind, ...] = PRODUCTS_API) -> list[Operation]:
+    """Sendable operations of these kinds that are due, oldest first."""
+    rows = conn.execute(_WITH_QUANTITY.where(_sendable(kinds), outbox.c.next_attempt_at <= now)
                         .order_by(outbox.c.id).limit(limit))
     return [_operation(r) for r in rows]
 
@@ -195,11 +198,13 @@ def mark_sending(conn: Connection, op: Operation, owner: str, now: float, settle
                      None, op.payload, op.quantity)
 
 
-def take_over_interrupted(conn: Connection, owner: str, now: float, settle_window_s: float) -> int:
+def take_over_interrupted(conn: Connection, owner: str, now: float, settle_window_s: float,
+                          kinds: tuple[Kind, ...] = PRODUCTS_API) -> int:
     """IN_FLIGHT rows of other owners: a redemption or an issue becomes UNKNOWN (read back before anything
     else, within the settle window of its own send); an idempotent operation is simply PENDING again. Only the
     lease holder calls this, once it holds the lease: any other owner's lease has expired."""
-    others = and_(outbox.c.state == OpState.IN_FLIGHT.value, or_(outbox.c.owner.is_(None), outbox.c.owner != owner))
+    others = and_(outbox.c.state == OpState.IN_FLIGHT.value, outbox.c.kind.in_([k.value for k in kinds]),
+                  or_(outbox.c.owner.is_(None), outbox.c.owner != owner))
     redeems = conn.execute(
         update(outbox).where(others, outbox.c.kind.in_(NOT_REPEATABLE))
         .values(state=OpState.UNKNOWN.value, next_attempt_at=0.0, updated_at=now,
@@ -289,9 +294,9 @@ def deny(conn: Connection, op: Operation, message: str, now: float) -> bool:
 
 # ---- what the manager and the status strip see ----
 
-def waiting_count(conn: Connection) -> int:
-    return conn.execute(select(func.count()).select_from(outbox)
-                        .where(outbox.c.state.in_([s.value for s in WAITING]))).scalar() or 0
+def waiting_count(conn: Connection, kinds: tuple[Kind, ...] = PRODUCTS_API) -> int:
+    return conn.execute(select(func.count()).select_from(outbox).where(
+        outbox.c.state.in_([s.value for s in WAITING]), outbox.c.kind.in_([k.value for k in kinds]))).scalar() or 0
 
 
 def next_due_at(conn: Connection) -> float | None:

@@ -17,7 +17,8 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Sequence
+from typing import Callable, Protocol
 
 from sqlalchemy import Engine, func, select
 
@@ -59,6 +60,16 @@ CLOCK_SKEW_S = 120.0
 DOOR_TYPES = Preset.DOOR.product_types
 
 
+class SideUploader(Protocol):
+    """Another service fed from the replica through the same outbox (app/voucherify/push.py)."""
+
+    def after_download(self, product_ids: list[str]) -> None:
+        """These products were just refreshed: queue what the service should hear about them."""
+
+    def upload(self) -> object:
+        """Send what is queued for the service."""
+
+
 @dataclass
 class SyncReport:
     sent: int = 0
@@ -92,6 +103,7 @@ class SyncEngine:
         settle_window_s: float = SETTLE_WINDOW_S,
         clock_skew_s: float = CLOCK_SKEW_S,
         lease_ttl_s: float | None = None,
+        side_uploaders: Sequence[SideUploader] = (),
     ) -> None:
         if settle_window_s <= api.timeouts.total:
             raise ValueError("The settle window must be longer than a call's overall deadline")
@@ -105,6 +117,7 @@ class SyncEngine:
         self.clock_skew_s = clock_skew_s
         # The lease outlives the longest call by a margin: a holder renews it before every send.
         self.lease_ttl_s = lease_ttl_s if lease_ttl_s is not None else 2 * api.timeouts.total + 10.0
+        self.side_uploaders = list(side_uploaders)
         self.owner = lease.new_owner()
         self.backoff = Backoff(backoff_base_s, backoff_cap_s, clock, rng or random.Random())
         self._lock = threading.Lock()  # guards the fields below: the UI thread reads them
@@ -179,6 +192,7 @@ class SyncEngine:
                         if not self._stop.is_set() and self.clock() >= next_download and self._can_talk():
                             self.download(client)
                             next_download = self.clock() + 60.0
+                        self._side_uploads()
                     except Exception:  # the thread must survive anything; the cause is logged
                         log.exception("sync pass failed")
                     self._wake.wait(self._idle_wait())
@@ -198,9 +212,19 @@ class SyncEngine:
             report = self.upload(client)
             if self._can_talk():
                 report.downloaded = self.download(client, report)
+            self._side_uploads()
             return report
         finally:
             self.release_lease()
+
+    def _side_uploads(self) -> None:
+        """Other services' operations in the same outbox (Voucherify's catalog): each sends its own, on
+        its own connection, and a failure there never holds the Products API's queue."""
+        for side in self.side_uploaders:
+            try:
+                side.upload()
+            except Exception:  # logged; the uploader keeps its operations queued
+                log.exception("%s failed", type(side).__name__)
 
     def probe_if_due(self, client: ProductsClient) -> None:
         """While offline, ask the server now and then whether it is back (the monitor hears the answers);
@@ -585,6 +609,8 @@ class SyncEngine:
                     break
             else:
                 self._succeeded()
+                for side in self.side_uploaders:
+                    side.after_download([product_id])
         return applied
 
 
