@@ -293,11 +293,10 @@ def kiosk_child(video: str, data_dir: str, seconds: float) -> None:
 
     from app.cli.compose import build_kiosk
     from app.config import Settings
-    from app.scan.sources import VideoFileSource
     from app.store.db import open_replica
 
     app = QApplication(["usher"])
-    kiosk = build_kiosk(open_replica(f"sqlite:///{data_dir}/replica.db"), Settings(), "", VideoFileSource(video))
+    kiosk = build_kiosk(open_replica(f"sqlite:///{data_dir}/replica.db"), Settings(), "", video)  # the camera setting
     kiosk.window.resize(1280, 800)
     kiosk.window.show()
     QTimer.singleShot(int(seconds * 1000), app.quit)
@@ -327,6 +326,8 @@ def measure_idle_kiosk(seed: int) -> dict:
             time.sleep(KIOSK_MEASURE_S)
             cpu_after, elapsed = _cpu_seconds(child.pid), time.perf_counter() - started
             rss = _status_mb(child.pid, "VmRSS"), _status_mb(child.pid, "VmHWM")
+            if child.poll() is not None:  # a kiosk that did not run measures as idle: never report that
+                raise RuntimeError(f"The kiosk child exited early ({child.returncode}); run it with --kiosk-child")
         finally:
             child.kill()
             child.wait()
