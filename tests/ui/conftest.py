@@ -7,7 +7,7 @@ import pytest
 from ui_helpers import PIN, door_settings
 
 from app.config import Settings
-from app.secrets import hash_pin
+from app.secrets import ScryptCost, hash_pin
 from app.services.station import UNDO_HOLD_S, Station
 from app.ui.local_sync import LocalOnlySync
 from app.ui.main_window import MainWindow
@@ -51,6 +51,15 @@ def window(make_window) -> MainWindow:
     return make_window()
 
 
+# A PIN hash as cheap as scrypt allows, so that the tests do not spend a second on each PIN typed.
+QUICK_COST = ScryptCost(n=2**4, r=1, p=1)
+
+
 @pytest.fixture
 def pinned_settings() -> Settings:
-    return door_settings(pin_hash=hash_pin(PIN))
+    return door_settings(pin_hash=hash_pin(PIN, QUICK_COST))
+
+
+@pytest.fixture
+def pinned_window(make_window, pinned_settings) -> MainWindow:
+    return make_window(pinned_settings)

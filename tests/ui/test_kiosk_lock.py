@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from ui_helpers import PIN, enter_pin, scan
+from ui_helpers import open_search, PIN, enter_pin, scan
 
 from app.demo_data import GA, item_uuid
 from app.domain.verdict import VerdictKind
@@ -25,8 +25,9 @@ def test_escape_does_not_leave_a_locked_kiosk(qtbot, make_window, pinned_setting
     assert window.isFullScreen() and window.isVisible()
 
 
-def test_escape_goes_back_to_scanning_from_another_page(qtbot, window):
-    window.open_search()
+def test_escape_goes_back_to_scanning_from_another_page(qtbot, pinned_window):
+    window = pinned_window
+    open_search(window)
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
 

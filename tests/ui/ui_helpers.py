@@ -1,9 +1,11 @@
 """Helpers the UI tests share: a recording SyncControl, settings, and driving a scan."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app.config import Settings, StationSettings
@@ -11,7 +13,7 @@ from app.domain.verdict import Verdict
 from app.sync.status import Connectivity, Override, SyncStatus
 from app.ui.main_window import MainWindow
 
-PIN = "2468"
+PIN = "246813"
 SCAN_TIMEOUT_MS = 5000
 
 
@@ -68,8 +70,21 @@ def act_and_show(qtbot, window: MainWindow, action: Callable[[], None]) -> Verdi
 
 
 def enter_pin(window: MainWindow, pin: str) -> None:
+    """Types `pin` and waits for its check (scrypt, off the UI thread) to land."""
     window.pin_page.field.setText(pin)
     window.pin_page.submit()
+    deadline = time.monotonic() + SCAN_TIMEOUT_MS / 1000
+    while window.pin_page.checking and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+
+
+def open_search(window: MainWindow, pin: str = PIN) -> None:
+    """Search is the manager's: opens it, typing the PIN when asked."""
+    window.open_search()
+    if window.pages.currentWidget() is window.pin_page:
+        enter_pin(window, pin)
+    assert window.pages.currentWidget() is window.search_page
 
 
 def widget_texts(root: QWidget) -> list[str]:
