@@ -41,7 +41,7 @@ class ScryptCost:
 
 # 64 MiB and about a second per check on a 2-core kiosk; p multiplies the time without the memory.
 PIN_COST = ScryptCost(n=2**16, r=8, p=6)
-_LEGACY_COST = ScryptCost(n=2**14, r=8, p=1)  # hashes written before the cost was part of the hash
+LEGACY_COST = ScryptCost(n=2**14, r=8, p=1)  # hashes written before the cost was part of the hash
 
 
 TOKEN_FILE = "api-key.token"  # the key's home where there is no keyring
@@ -129,7 +129,7 @@ def check_pin(pin: str, stored: str) -> bool:
         if len(parts) == 6 and parts[0] == "scrypt":
             cost = ScryptCost(int(parts[1]), int(parts[2]), int(parts[3]))
         elif len(parts) == 3 and parts[0] == "scrypt":
-            cost = _LEGACY_COST
+            cost = LEGACY_COST
         else:
             return False
         salt, digest = base64.b64decode(parts[-2]), base64.b64decode(parts[-1])

@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ui_helpers import PIN, door_settings
+from ui_helpers import PIN, QUICK_COST, door_settings
 
 from app.config import Settings
-from app.secrets import ScryptCost, hash_pin
+from app.secrets import hash_pin
 from app.services.station import UNDO_HOLD_S, Station
 from app.ui.local_sync import LocalOnlySync
 from app.ui.main_window import MainWindow
@@ -49,10 +49,6 @@ def make_window(qtbot, demo_replica, settings_file):
 @pytest.fixture
 def window(make_window) -> MainWindow:
     return make_window()
-
-
-# A PIN hash as cheap as scrypt allows, so that the tests do not spend a second on each PIN typed.
-QUICK_COST = ScryptCost(n=2**4, r=1, p=1)
 
 
 @pytest.fixture

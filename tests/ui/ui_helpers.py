@@ -6,14 +6,17 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QTableWidget, QWidget
 
 from app.config import Settings, StationSettings
 from app.domain.verdict import Verdict
+from app.secrets import ScryptCost
 from app.sync.status import Connectivity, Override, SyncStatus
 from app.ui.main_window import MainWindow
 
 PIN = "246813"
+# A PIN hash as cheap as scrypt allows, so that the tests do not spend a second on each PIN typed.
+QUICK_COST = ScryptCost(n=2**4, r=1, p=1)
 SCAN_TIMEOUT_MS = 5000
 
 
@@ -99,4 +102,7 @@ def widget_texts(root: QWidget) -> list[str]:
             texts.append(widget.toPlainText())
         elif isinstance(widget, (QLabel, QAbstractButton)):
             texts.append(widget.text())
+    for table in root.findChildren(QTableWidget):
+        texts += [table.item(r, c).text() for r in range(table.rowCount()) for c in range(table.columnCount())
+                  if table.item(r, c) is not None]
     return texts
