@@ -69,15 +69,26 @@ class ApiSettings(BaseModel):
         return value.rstrip("/")
 
 
+class VoucherifyConfig(BaseModel):
+    """Voucherify, where the venue runs its promotions: off while `app_id` is empty."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    app_id: str = ""  # the token is a secret, kept like the API key (app.secrets)
+    cluster: Literal["api", "us1.api", "as1.api"] = "api"
+    address: str = ""  # overrides the cluster's URL (the local simulator)
+
+
 class StationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field("Door 1", min_length=1, max_length=60)
     preset: Literal["door", "bar", "any"] = "door"
     product_ids: list[str] = Field(default_factory=list)  # empty: every product of the preset's types
+    refuse_inactive: bool = False  # refuse tickets of products whose sales have closed (default: admit them)
 
     def rules(self) -> StationRules:
-        return StationRules(self.name.strip(), Preset(self.preset), frozenset(self.product_ids))
+        return StationRules(self.name.strip(), Preset(self.preset), frozenset(self.product_ids), self.refuse_inactive)
 
 
 FIRST_CAMERA = ""
@@ -88,6 +99,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     api: ApiSettings = Field(default_factory=ApiSettings)
+    voucherify: VoucherifyConfig = Field(default_factory=VoucherifyConfig)
     station: StationSettings = Field(default_factory=StationSettings)
     event_id: str = ""
     product_ids: list[str] = Field(default_factory=list)  # the products this replica downloads

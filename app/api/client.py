@@ -13,6 +13,8 @@ from typing import TypeVar
 from urllib.parse import quote
 from uuid import UUID
 
+import httpx
+
 from app.api.errors import ApiError, CapabilityMissing, IssueIncomplete
 from app.api.models import (
     Attendee,
@@ -38,9 +40,10 @@ T = TypeVar("T")
 
 
 class ProductsClient:
-    def __init__(self, settings: ApiSettings, *, on_call: CallObserver | None = None) -> None:
+    def __init__(self, settings: ApiSettings, *, on_call: CallObserver | None = None,
+                 http_transport: httpx.BaseTransport | None = None) -> None:
         self._settings = settings
-        self._transport = Transport(settings, on_call)
+        self._transport = Transport(settings, on_call, http_transport)
 
     def __repr__(self) -> str:
         return f"ProductsClient({self._settings.base_url!r})"

@@ -1,5 +1,22 @@
 """Typed failures of Products API calls.
 
+    ApiError
+    ├── StatusError            the server answered with an error status (`status`)
+    │   ├── BadRequest         400, with the server's `errors`
+    │   ├── AuthError          401/403: nothing is sent until the key is fixed
+    │   │   ├── Unauthorized
+    │   │   └── Forbidden
+    │   ├── NotFound           404: no such resource — or no such route; only a probe tells which
+    │   ├── Rejected           422: a business rule refused it
+    │   ├── RateLimited        429, with `retry_after`
+    │   └── ServerError        5xx
+    ├── TransportError         no usable HTTP answer
+    │   ├── NotSent            the request never left: certainly not applied
+    │   └── OutcomeUnknown     sent, answer lost (timeout, reset, cut off, the call's deadline)
+    ├── ProtocolError          an answer against the contract (bad body, unexpected status, too large)
+    ├── CapabilityMissing      an optional endpoint switched off in the settings
+    └── IssueIncomplete        a split issue stopped part-way
+
 Every error says, for the sync engine, whether it is worth retrying later (`transient`) and whether a
 write may nevertheless have been applied by the server (`may_have_applied`): the API has no idempotency
 key, so such a write must be reconciled (read back) before it is ever sent again. `str(error)` is a plain

@@ -74,3 +74,9 @@ class ApiSettings:
             raise ValueError("issue_batch_size must be between 1 and 550")
         if self.max_response_bytes < 1024:
             raise ValueError("max_response_bytes must be at least 1024")
+
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+    def secrets(self) -> tuple[str, ...]:
+        return (self.api_key,)

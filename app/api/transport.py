@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import pydantic
@@ -38,7 +38,7 @@ from app.api.errors import (
     ServerError,
     Unauthorized,
 )
-from app.api.settings import ApiSettings, Capability
+from app.api.settings import Capability, Timeouts
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +57,14 @@ _CREDENTIAL = re.compile(r"(?i)\b(bearer|basic|token|api[_-]?key|x-api-key|autho
                          r"(\W{1,3})([^\s\"',;}]+)")
 _JWT = re.compile(r"\beyJ[\w-]+\.[\w-]+\.[\w-]+")
 _WORD = re.compile(r"[^\s\"',;:=(){}\[\]<>]{6,}")
-_MIN_KEY_PART = 6  # a run this long of the key's characters is treated as the key
+_MIN_SECRET = 6  # a secret shorter than this is not looked for in disguise (it would match ordinary words)
 
 
-def looks_like_the_key(word: str, key: str) -> bool:
-    """Whether `word` is the key in disguise: any case, reversed, a part of it, or nearly it (a character
-    or two added, dropped or changed)."""
-    word, key = word.lower(), key.lower()
-    for candidate in (key, key[::-1]):
+def looks_like(word: str, secret: str) -> bool:
+    """Whether `word` is `secret` in disguise: any case, reversed, a part of it (6 characters or more), or
+    nearly it (a character or two added, dropped or changed)."""
+    word, secret = word.lower(), secret.lower()
+    for candidate in (secret, secret[::-1]):
         if word in candidate or candidate in word:
             return True
         if SequenceMatcher(None, word, candidate, autojunk=False).ratio() >= 0.8:
@@ -72,12 +72,14 @@ def looks_like_the_key(word: str, key: str) -> bool:
     return False
 
 
-def redact(text: str, key: str) -> str:
-    """`text` with credentials and anything resembling `key` replaced by ***."""
+def redact(text: str, secrets: tuple[str, ...]) -> str:
+    """`text` with credentials, and anything resembling one of `secrets`, replaced by ***."""
     text = _JWT.sub(REDACTED, _CREDENTIAL.sub(lambda m: m[1] + m[2] + REDACTED, text))
-    if len(key) < _MIN_KEY_PART:
-        return text
-    return _WORD.sub(lambda m: REDACTED if looks_like_the_key(m[0], key) else m[0], text)
+    for secret in secrets:
+        if secret:  # the exact secret, whatever its length
+            text = text.replace(secret, REDACTED)
+    disguised = [s for s in secrets if len(s) >= _MIN_SECRET]
+    return _WORD.sub(lambda m: REDACTED if any(looks_like(m[0], s) for s in disguised) else m[0], text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +93,33 @@ class Call:
     capability: Capability | None = None
 
 
+class Endpoint(Protocol):
+    """Where a transport talks to and how it authenticates: the Products API's settings, or another
+    service's (app/voucherify)."""
+
+    base_url: str
+    timeouts: Timeouts
+    max_response_bytes: int
+
+    def auth_headers(self) -> dict[str, str]: ...
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never appear in an error or a log line."""
+        ...
+
+
 class Transport:
-    def __init__(self, settings: ApiSettings, on_call: CallObserver | None = None) -> None:
+    def __init__(self, settings: Endpoint, on_call: CallObserver | None = None,
+                 http_transport: httpx.BaseTransport | None = None) -> None:
         self._settings = settings
         self._on_call = on_call
         t = settings.timeouts
         self._http = httpx.Client(  # TLS certificates are always verified: there is no switch to turn it off
             base_url=settings.base_url,
-            headers={"Authorization": f"Bearer {settings.api_key}", "Accept": "application/json",
-                     "User-Agent": "usher-kiosk"},
+            headers={**settings.auth_headers(), "Accept": "application/json", "User-Agent": "usher-kiosk"},
             timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
             follow_redirects=False,
+            transport=http_transport,  # None: the network; tests may pass httpx.MockTransport
         )
 
     def close(self) -> None:
@@ -126,8 +144,8 @@ class Transport:
             self._observe(call.endpoint, healthy, time.perf_counter() - started)
 
     def _redact(self, text: str) -> str:
-        """Server-provided text, trimmed, on one line, without credentials or the key in any disguise."""
-        return redact(" ".join(text.split())[:_SERVER_TEXT_LIMIT], self._settings.api_key)
+        """Server-provided text, trimmed, on one line, without credentials or a secret in any disguise."""
+        return redact(" ".join(text.split())[:_SERVER_TEXT_LIMIT], self._settings.secrets())
 
     def _exchange(self, call: Call) -> tuple[int, httpx.Headers, bytes]:
         t = self._settings.timeouts

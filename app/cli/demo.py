@@ -40,7 +40,9 @@ def scripted_round() -> list[DemoScan]:
         DemoScan(door, ticket, "the same ticket again"),
         *[DemoScan(bar, voucher, f"3-drink voucher, drink {n}") for n in (1, 2, 3, 4)],
         DemoScan(door, voucher, "a drink voucher at the door"),
-        DemoScan(door, item_uuid(INACTIVE, 1), "a ticket of a closed product"),
+        DemoScan(door, item_uuid(INACTIVE, 1), "a ticket of a product whose sales have closed: still valid"),
+        DemoScan(StationRules("Door 1", Preset.DOOR, refuse_inactive=True), item_uuid(INACTIVE, 2),
+                 "the same at a door set to refuse closed products"),
         DemoScan(door, UNKNOWN_ITEM, "a code that was never issued"),
         DemoScan(door, "WIFI:S:VenueGuest;T:nopass;;", "garbage (a Wi-Fi QR code)"),
         DemoScan(door, item_uuid(GA, 2), "network cut: a ticket", offline=True),
@@ -179,7 +181,8 @@ def sync_demo_replica(world: DemoWorld) -> None:
 def _station_settings(rules: StationRules):  # type: ignore[no-untyped-def]
     from app.config import StationSettings
 
-    return StationSettings(name=rules.name, preset=rules.preset.value, product_ids=sorted(rules.product_ids))
+    return StationSettings(name=rules.name, preset=rules.preset.value, product_ids=sorted(rules.product_ids),
+                           refuse_inactive=rules.refuse_inactive)
 
 
 def run_window(out_dir: Path | None, quit_after_s: float | None) -> int:

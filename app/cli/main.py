@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "app.cli.replica",
     "app.cli.simulator",
     "app.cli.sync",
+    "app.cli.voucherify",
     "app.cli.demo",
     "app.cli.kiosk",
     "app.cli.pin",

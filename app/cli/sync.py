@@ -138,16 +138,31 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _conflicts(args: argparse.Namespace) -> int:
+    settings = load_settings_or_explain()
     rows = conflicts(open_replica(args.db))
     if not rows:
         print("No conflicts.")
         return 0
-    print(f"{len(rows)} redemption(s) accepted here and refused by the server, or not confirmed by it:")
+    refused = [r for r in rows if r.kind == "refused"]
+    print(f"{len(refused)} use(s) accepted here and refused by the server; "
+          f"{len(rows) - len(refused)} the server could not confirm (check each item):")
     for row in rows:
-        scanned = datetime.fromtimestamp(row.scanned_at).strftime("%Y-%m-%d %H:%M:%S")
-        refused = datetime.fromtimestamp(row.refused_at).strftime("%H:%M:%S")
-        print(f"  item {row.item_uuid} at {row.station}, scanned {scanned}, refused {refused}: {row.server_message}")
+        print("  " + _conflict_line(row, hide_names=settings is None or settings.hide_names))
     return 0
+
+
+def _conflict_line(row, hide_names: bool) -> str:  # type: ignore[no-untyped-def]
+    """One conflict in local time: the ticket, where and when it was accepted, and what the server said."""
+    ticket = f"#{row.item_number}" if row.item_number else row.item_uuid
+    holder = "" if hide_names or not row.holder_name else f" ({row.holder_name})"
+    scanned = datetime.fromtimestamp(row.scanned_at).strftime("%Y-%m-%d %H:%M:%S")
+    other = ""
+    if row.other_used_at is not None:
+        other = f"; used {'at ' + row.other_station + ' ' if row.other_station else ''}" \
+                f"{datetime.fromtimestamp(row.other_used_at).strftime('%H:%M:%S')}"
+    what = "refused" if row.kind == "refused" else "not confirmed"
+    return (f"{row.product_name or 'item'} {ticket}{holder}: accepted at {row.station} {scanned}{other}; "
+            f"{what}: {row.server_message}")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -134,6 +134,8 @@ def detail(verdict: Verdict, preset: Preset = Preset.ANY) -> str:
     kind = verdict.kind
     if kind is VerdictKind.ACCEPTED:
         action = "Serve it" if _is_voucher(verdict) else "Let them in"
+        if verdict.sales_closed:
+            action += " (sales have closed; tickets already sold stay valid)"
         if verdict.uses_total and verdict.uses_total > 1 and verdict.uses_left is not None:
             return f"{action} — {uses_left_text(verdict.uses_left, verdict.uses_total, preset)}"
         return action

@@ -45,6 +45,9 @@ class StationRules:
     name: str
     preset: Preset = Preset.ANY
     product_ids: frozenset[str] = field(default_factory=frozenset)  # empty: any product of the types
+    # `active` decides whether items can be *issued* (seed 003); tickets already sold for a product whose
+    # sales have closed stay valid, unless the venue wants them refused here.
+    refuse_inactive: bool = False
 
     def accepts(self, product_id: str, product_type: str) -> bool:
         if product_type not in self.preset.product_types:
@@ -74,7 +77,7 @@ def check(facts: ItemFacts, station: StationRules, payload_product_id: str | Non
         return VerdictKind.NOT_FOUND  # the code names another product: forged or mixed up
     if not station.accepts(facts.product_id, facts.product_type):
         return VerdictKind.WRONG_STATION
-    if not facts.product_active:
+    if not facts.product_active and station.refuse_inactive:
         return VerdictKind.PRODUCT_INACTIVE
     if facts.uses_left <= 0:
         return VerdictKind.ALREADY_USED

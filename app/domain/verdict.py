@@ -42,6 +42,7 @@ class Verdict:
     first_use: Use | None = None
     last_use: Use | None = None
     scan_id: int | None = None  # the audit row, for undo
+    sales_closed: bool = False  # the product no longer sells (inactive); its items stay valid
 
     @property
     def accepted(self) -> bool:

@@ -1,9 +1,10 @@
-"""Scanning: frames in, decoded payloads out.
+"""Scanning: frames in, decoded payloads out. The decoder chain's stages and figures: docs/scanning.md.
 
 sources   FrameSource: CameraSource, VideoFileSource, ImageFolderSource, SyntheticCamera (demo)
 capture   FrameCapture: a source on its own thread, newest frame only, reconnection
-decode    QrDecoder: the QR decoder chain (zxing-cpp, then fallbacks chosen by benchmarks/decode.py)
-deblur    motion deblurring used by the chain's "deblur" stage
+decode    QrDecoder: every QR symbol in a frame (zxing-cpp, then retries where there is evidence of a code)
+deblur    finding and undoing motion smears, for the chain's "deblur" stage
+gate      ChangeGate: which frames to decode (few while the view stays as it was and nothing is read)
 debounce  Debouncer: one submission per presentation of a code
 pipeline  ScanPipeline (plain threads and callbacks) and QtScanPipeline (Qt signals); ScanEvent
 wedge     KeyboardWedge: USB keyboard-wedge scanners, application-wide

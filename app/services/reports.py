@@ -69,6 +69,9 @@ class ConflictRow:
     other_used_at: float | None
     refused_at: float
     server_message: str
+    kind: str = "refused"  # or "doubtful": the server's word could not settle it; a manager checks the item
+    expected_count: int | None = None  # the count our use should have made
+    server_count: int | None = None  # the count the server gave
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +158,7 @@ def conflicts(engine: Engine) -> list[ConflictRow]:
     query = (
         select(c.item_uuid, items.c.item_id, products.c.name, items.c.owner_first_name, items.c.owner_last_name,
                c.station, c.scanned_at, items.c.first_used_station, items.c.first_used_at, c.server_redeemed_at,
-               c.refused_at, c.server_message)
+               c.refused_at, c.server_message, c.kind, c.expected_count, c.server_count)
         .join_from(conflicts_table, items, items.c.id == c.item_uuid, isouter=True)
         .join(products, products.c.id == c.product_id, isouter=True)
         .order_by(c.id)
@@ -163,12 +166,13 @@ def conflicts(engine: Engine) -> list[ConflictRow]:
     rows = []
     with read_transaction(engine) as conn:
         for (item_uuid, number, product, first, last, station, scanned_at, first_station, first_at, server_at,
-             refused_at, message) in conn.execute(query):
+             refused_at, message, kind, expected, counted) in conn.execute(query):
             # The other door is the first use, unless that was this very scan; then only the server's time is known.
             elsewhere = first_station is not None and (first_station != station or abs(first_at - scanned_at) > 1)
             other_at = first_at if elsewhere else (float(server_at) if server_at is not None else None)
             rows.append(ConflictRow(item_uuid, number, product, _holder(first, last), station, scanned_at,
-                                    first_station if elsewhere else None, other_at, refused_at, message or ""))
+                                    first_station if elsewhere else None, other_at, refused_at, message or "",
+                                    kind, expected, counted))
     return rows
 
 

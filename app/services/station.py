@@ -65,6 +65,7 @@ def verdict_for_item(kind: VerdictKind, record: ItemRecord, rules: StationRules,
         uses_left=record.facts.uses_left,
         first_use=first,
         last_use=last,
+        sales_closed=not record.facts.product_active,
     )
 
 

@@ -55,6 +55,7 @@ from app.simulator.auth import KeyAccess, authorize
 from app.simulator.faults import FaultController, FaultInjector, FaultSettings
 from app.simulator.fields import MAX_BODY_BYTES, parse_body, path_uuid
 from app.simulator.problems import Problem
+from app.simulator.voucherify import VoucherifyApi
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -232,7 +233,8 @@ class _FaultsAdmin:
 def create_app(conn: sqlite3.Connection, *, keys: Mapping[str, KeyAccess], controller: FaultController,
                optional_endpoints: bool = True) -> ASGIApp:
     api = _ProductsApi(conn, keys, controller)
-    routes = api.routes(optional_endpoints=optional_endpoints) + _FaultsAdmin(controller).routes()
+    routes = (api.routes(optional_endpoints=optional_endpoints) + VoucherifyApi(conn).routes()
+              + _FaultsAdmin(controller).routes())
     app = Starlette(routes=routes, exception_handlers={Problem: _problem_response})
     return FaultInjector(app, controller)
 

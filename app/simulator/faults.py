@@ -158,7 +158,7 @@ class FaultInjector:
         self._controller = controller
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
+        if scope["type"] != "http" or not scope["path"].startswith(("/v1/", "/voucherify/v1/")):
             await self._app(scope, receive, send)
             return
         faults = self._controller.settings

@@ -1,0 +1,9 @@
+"""The replica: SQLite (or PostgreSQL) through SQLAlchemy; every write to it goes through this package.
+
+db          the engine, SQLite's durability settings, write/read transactions, the schema upgrade (Alembic)
+models      the tables: events, products, items, scans (append-only), outbox, conflicts, leases, sync_state
+replica     the redeem flow's reads and writes: load an item, take one use, append a scan, upserts
+outbox      the outbox state machine: every operation and every guarded change of its state
+lease       one holder at a time for a job (the upload), with an expiry it renews
+migrations  Alembic revisions, applied at start
+"""

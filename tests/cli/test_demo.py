@@ -15,7 +15,7 @@ from app.domain.presentation import TONE_LOOK, Tone
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ["ACCEPTED", "ALREADY_USED", "ACCEPTED", "ACCEPTED", "ACCEPTED", "ALREADY_USED", "WRONG_STATION",
-            "PRODUCT_INACTIVE", "NOT_FOUND", "INVALID_CODE", "ACCEPTED", "ACCEPTED"]
+            "ACCEPTED", "PRODUCT_INACTIVE", "NOT_FOUND", "INVALID_CODE", "ACCEPTED", "ACCEPTED"]
 LINE = re.compile(r"^(?P<verdict>[A-Z_]+)\s+(?P<ms>\d+\.\d) ms\s+(?P<station>Door 1|Bar 1)\s+(?P<note>.+)$")
 
 

@@ -49,8 +49,9 @@ def test_sync_uploads_and_conflicts_lists_the_ticket_used_at_two_doors(tmp_path,
     assert "1 refused" in second.stdout  # uploaded, although no product is configured to download
     assert second.returncode == 2 and "No product configured" in second.stderr
     listed = usher("conflicts", db_url=urls[1]).stdout
-    assert "1 redemption(s) accepted here and refused by the server" in listed
-    assert ticket in listed and "Door 2" in listed
+    assert "1 use(s) accepted here and refused by the server" in listed
+    assert "General Admission #2" in listed and "accepted at Door 2" in listed
+    assert "Door 2" in listed
     assert usher("conflicts", db_url=urls[0]).stdout.strip() == "No conflicts."
 
 

@@ -37,8 +37,10 @@ def test_a_station_limited_to_some_products_refuses_others_of_the_same_type():
     assert check(facts(TICKET, product_id="p-vip"), vip_only) is VerdictKind.ACCEPTED
 
 
-def test_an_inactive_product_is_refused():
-    assert check(facts(TICKET, product_active=False), DOOR) is VerdictKind.PRODUCT_INACTIVE
+def test_an_item_of_a_product_whose_sales_closed_is_accepted_unless_the_station_refuses_them():
+    assert check(facts(TICKET, product_active=False), DOOR) is VerdictKind.ACCEPTED
+    refusing = StationRules(DOOR.name, DOOR.preset, refuse_inactive=True)
+    assert check(facts(TICKET, product_active=False), refusing) is VerdictKind.PRODUCT_INACTIVE
 
 
 def test_a_code_naming_another_product_than_the_items_is_not_found():

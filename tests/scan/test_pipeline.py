@@ -72,7 +72,7 @@ def test_running_in_the_background_submits_the_round_and_finishes_when_the_sourc
     assert states == [SourceState.LIVE, SourceState.ENDED]
     stats = pipeline.stats
     assert stats.frames_captured == 65  # (0.3 + 2 + 2) s at 15 fps
-    assert stats.frames_decoded + stats.frames_dropped == stats.frames_captured
+    assert stats.frames_decoded + stats.frames_skipped + stats.frames_dropped == stats.frames_captured
 
 
 def test_decoding_happens_off_the_calling_thread():
@@ -154,3 +154,28 @@ def test_the_qt_pipeline_reports_a_missing_camera(qtbot):
         pipeline.start()
     pipeline.stop()
     assert signal.args == ["missing"]
+
+
+# --- Every symbol from the decoder, each text submitted once ---
+
+def test_two_identical_tickets_in_one_frame_are_submitted_once(tmp_path, code_frame):
+    import numpy as np
+
+    left, right = code_frame(A, center=(330, 300), code_px=160), code_frame(A, center=(950, 300), code_px=160)
+    cv2.imwrite(str(tmp_path / "1.png"), np.hstack([left[:, :640], right[:, 640:]]))
+    pipeline = ScanPipeline(ImageFolderSource(tmp_path, realtime=False))
+    assert len(pipeline.decoder.decode(cv2.imread(str(tmp_path / "1.png")))) == 2
+    assert [e.text for e in pipeline.run_until_exhausted()] == [A]
+
+
+def test_a_still_empty_view_is_decoded_only_now_and_then_and_a_code_held_up_still_submitted_at_once():
+    camera = demo([(A, 1.0, 0.5)])  # 0.5 s lead-in, 1 s with the phone, 0.5 s after: 30 frames at 15 fps
+    frames: dict[int, Frame] = {}
+    pipeline = ScanPipeline(camera, on_frame=lambda f: frames.setdefault(f.index, f), preview_max_fps=1e6)
+    (event,) = pipeline.run_until_exhausted()
+    assert pipeline.stats.frames_skipped > 0
+    first_in_view = min(i for i, f in frames.items() if f.shown_payload == A)
+    every_frame = ScanPipeline(demo([(A, 1.0, 0.5)]), decode_every_frame=True)
+    (reference,) = every_frame.run_until_exhausted()
+    assert every_frame.stats.frames_skipped == 0
+    assert event.frame_index == reference.frame_index >= first_in_view

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app import demo_data as demo
+from app.domain.presentation import detail
 from app.domain.rules import Preset, StationRules
 from app.domain.verdict import VerdictKind
 from app.services.station import Station
@@ -72,9 +73,17 @@ def test_a_voucher_at_the_door_is_the_wrong_station_and_spends_nothing(demo_repl
     assert counts(demo_replica) == {"scans": 1, "outbox": 0, "pending": 0}
 
 
-def test_a_ticket_of_an_inactive_product_is_refused(demo_replica):
+def test_a_ticket_sold_before_its_products_sales_closed_is_admitted_and_says_so(demo_replica):
     verdict = Station(demo_replica, DOOR).redeem(demo.item_uuid(demo.INACTIVE, 1))
+    assert verdict.kind is VerdictKind.ACCEPTED and verdict.sales_closed
+    assert "sales have closed" in detail(verdict, Preset.DOOR)
+
+
+def test_a_station_set_to_refuse_closed_products_refuses_their_tickets(demo_replica):
+    refusing = StationRules("Door 1", Preset.DOOR, refuse_inactive=True)
+    verdict = Station(demo_replica, refusing).redeem(demo.item_uuid(demo.INACTIVE, 1))
     assert verdict.kind is VerdictKind.PRODUCT_INACTIVE
+    assert counts(demo_replica)["outbox"] == 0
 
 
 def test_an_unknown_item_without_an_api_is_not_found_and_audited(demo_replica):

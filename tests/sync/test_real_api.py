@@ -72,17 +72,30 @@ def test_a_200_answer_about_another_item_never_confirms_a_use(demo_replica):
     assert report.confirmed == 0 and states(demo_replica) == ["UNKNOWN"]
 
 
-def test_an_unknown_ticket_on_a_server_that_cannot_read_items_is_not_turned_away(demo_replica, tmp_path):
-    from app.simulator.server import SimulatorServer
+def test_an_unknown_ticket_on_a_server_that_cannot_read_items_is_not_turned_away(demo_replica, sim):
     from app.sync.service import build_online_sync
 
-    with SimulatorServer(tmp_path / "bare.db", optional_endpoints=False) as bare:
-        with ProductsClient(ApiSettings(bare.url, DEMO_WRITE_KEY, timeouts=FAST)) as client:
-            fresh = client.issue_items(demo.GA.id, emails=[demo.demo_users()[6].email])[0]
-        settings = Settings.model_validate({"api": {"base_url": bare.url}, "product_ids": ALL_PRODUCTS})
-        sync = build_online_sync(demo_replica, settings, DEMO_WRITE_KEY)
-        verdict = Station(demo_replica, DOOR, unknown_item=sync.lookup).redeem(str(fresh.id))
+    with ProductsClient(ApiSettings(sim.url, DEMO_WRITE_KEY, timeouts=FAST)) as client:
+        fresh = client.issue_items(demo.GA.id, emails=[demo.demo_users()[6].email])[0]
+    sim.faults = FaultSettings(missing_optional_routes=True)  # 404 {"message": "Cannot GET ..."} for get-item
+    settings = Settings.model_validate({"api": {"base_url": sim.url}, "product_ids": ALL_PRODUCTS})
+    sync = build_online_sync(demo_replica, settings, DEMO_WRITE_KEY)
+    verdict = Station(demo_replica, DOOR, unknown_item=sync.lookup).redeem(str(fresh.id))
+    sim.faults = FaultSettings()
     assert verdict.kind is VerdictKind.UNKNOWN_OFFLINE and "check the ticket by hand" in verdict.reason
+
+
+def test_an_impossible_count_in_a_200_answer_changes_nothing_and_crashes_nothing(demo_replica):
+    ticket = demo.item_uuid(demo.GA, 35)
+    assert Station(demo_replica, DOOR).redeem(ticket).accepted
+    server = CannedServer()
+    try:
+        server.answer = Canned(body=json.dumps({"id": ticket, "product_id": demo.GA.id, "redemption_count": 2**63,
+                                                "redemption_quantity": 1}).encode())
+        report = make_engine(demo_replica, ApiSettings(server.url, "k", timeouts=FAST), products=[]).run_once()
+    finally:
+        server.close()
+    assert report.confirmed == 0 and states(demo_replica) == ["UNKNOWN"]  # read back later, never taken as done
 
 
 def test_a_server_without_get_item_that_applied_a_use_whose_answer_was_lost_never_admits_the_ticket_again(

@@ -110,7 +110,6 @@ def test_a_used_ticket_says_when_and_where_it_was_first_used(qtbot, window, demo
     ("payload", "kind", "headline", "symbol"),
     [
         (item_uuid(DRINKS, 2), VerdictKind.WRONG_STATION, "WRONG STATION", Symbol.ARROW),
-        (item_uuid(INACTIVE, 1), VerdictKind.PRODUCT_INACTIVE, "TICKET TYPE CLOSED", Symbol.CROSS),
         (UNKNOWN_ITEM, VerdictKind.NOT_FOUND, "UNKNOWN TICKET", Symbol.CROSS),
         ("WIFI:S:venue;T:WPA;P:secret;;", VerdictKind.INVALID_CODE, "NOT A TICKET", Symbol.CROSS),
     ],
@@ -124,6 +123,21 @@ def test_a_refused_code_says_why_in_words_symbol_and_colour(qtbot, window, paylo
     assert window.panel.background == look(kind).background
     assert window.panel.detail.text()  # always a reason in plain words
     assert not window.panel.undo_button.isVisible()
+
+
+def test_a_ticket_whose_sales_have_closed_is_let_in_and_the_screen_says_sales_closed(qtbot, window):
+    verdict = scan(qtbot, window, item_uuid(INACTIVE, 1))
+    assert verdict.kind is VerdictKind.ACCEPTED
+    assert "sales have closed" in window.panel.detail.text()
+
+
+def test_a_door_set_to_refuse_closed_products_says_the_ticket_type_is_closed(qtbot, make_window):
+    window = make_window(door_settings(refuse_inactive=True))
+    verdict = scan(qtbot, window, item_uuid(INACTIVE, 2))
+    assert verdict.kind is VerdictKind.PRODUCT_INACTIVE
+    assert window.panel.headline.text() == "TICKET TYPE CLOSED"
+    assert window.panel.icon.symbol is Symbol.CROSS
+    assert window.panel.background == look(VerdictKind.PRODUCT_INACTIVE).background
 
 
 @pytest.mark.parametrize(("kind", "symbol"), [(VerdictKind.UNKNOWN_OFFLINE, Symbol.QUESTION),

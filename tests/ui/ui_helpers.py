@@ -54,7 +54,8 @@ class FakeClock:
 
 
 def door_settings(**changes) -> Settings:  # type: ignore[no-untyped-def]
-    station = StationSettings(name=changes.pop("name", "Door 1"), preset=changes.pop("preset", "door"))
+    station = StationSettings(name=changes.pop("name", "Door 1"), preset=changes.pop("preset", "door"),
+                              refuse_inactive=changes.pop("refuse_inactive", False))
     return Settings(station=station, **changes)
 
 
