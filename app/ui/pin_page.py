@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 from app.secrets import MANAGER_PIN_MIN, PIN_MAX, PinAttempts, check_pin, hash_pin, pin_problem
 from app.ui.background import Background
 
-NO_PIN_ON_A_LOCKED_KIOSK = ("No manager PIN is set. On this computer, run `usher pin set`, "
+NO_PIN_ON_A_LOCKED_KIOSK = ("No manager PIN is set. On this computer, run “usher pin set”, "
                             "then restart the kiosk.")
 
 
@@ -110,7 +110,10 @@ class PinPage(QWidget):
             self._prompt(NO_PIN_ON_A_LOCKED_KIOSK)
         else:
             self._prompt("Enter the manager PIN")
-        self._set_keypad(bool(pin_hash) or self.choosing)
+        usable = bool(pin_hash) or self.choosing  # else there is nothing to type: no keypad to tempt anyone
+        self._set_keypad(usable)
+        for widget in (self.field, *self.keys.values()):
+            widget.setVisible(usable)
         if rest := self._attempts.rest_s() if pin_hash else 0.0:
             self._start_rest(rest)
         self.field.setFocus()
