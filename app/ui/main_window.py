@@ -23,17 +23,9 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QHBoxLayout,
-    QMainWindow,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
 from app.config import Settings, config_dir, save_settings
@@ -48,6 +40,7 @@ from app.sync.status import Override, SyncControl
 from app.ui.background import Background
 from app.ui.camera_preview import NO_CAMERA, CameraPreview, camera_problem, camera_state_text
 from app.ui.gui_thread_gc import GuiThreadGarbageCollector
+from app.ui.keyboard_grab import KeyboardGrab
 from app.ui.manager_page import ManagerPage
 from app.ui.manager_session import ManagerSession
 from app.ui.pin_page import PinPage
@@ -105,7 +98,7 @@ class MainWindow(QMainWindow):
         self._after_pin: Callable[[], None] | None = None
         self.manager_session = manager_session or ManagerSession()
         self.kiosk_locked = False
-        self._passing_key_on = False
+        self._keyboard = KeyboardGrab(self)
 
         self.sounds = SoundPlayer(enabled=settings.sounds, parent=self)
         self.preview = CameraPreview()
@@ -382,7 +375,7 @@ class MainWindow(QMainWindow):
         self.manager_page.set_kiosk_locked(True)
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         self.showFullScreen()
-        self.grabKeyboard()
+        self._keyboard.start()
         self.show_scanning()
 
     def _toggle_kiosk(self) -> None:
@@ -391,25 +384,11 @@ class MainWindow(QMainWindow):
         if self.kiosk_locked:
             self.kiosk_locked = False
             self.manager_page.set_kiosk_locked(False)
-            self.releaseKeyboard()
+            self._keyboard.stop()
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, False)
             self.showNormal()
         else:
             self.lock_kiosk()
-
-    def event(self, event: QEvent) -> bool:  # noqa: A003
-        # While the window grabs the keyboard every key comes here: pass it on to the field that has focus.
-        # (A key the field ignores comes back up here: then it is the window's own, e.g. Escape.)
-        focus = self.focusWidget()
-        if (event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and self.keyboardGrabber() is self
-                and focus is not None and focus is not self and not self._passing_key_on):
-            self._passing_key_on = True
-            try:
-                QApplication.sendEvent(focus, event)
-            finally:
-                self._passing_key_on = False
-            return True
-        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape:
@@ -430,6 +409,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stops polling and lets scans already read finish recording."""
+        self._keyboard.stop()
         self._sync_timer.stop()
         self._writer.shutdown()
         self._reader.shutdown()
