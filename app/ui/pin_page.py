@@ -8,13 +8,14 @@ counted on disk (PinAttempts): after a few, the keypad rests, longer after each,
 from __future__ import annotations
 
 import math
+import threading
+from typing import Any, Callable
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.secrets import MANAGER_PIN_MIN, PIN_MAX, PinAttempts, check_pin, hash_pin, pin_problem
-from app.ui.background import Background
 
 NO_PIN_ON_A_LOCKED_KIOSK = ("No manager PIN is set. On this computer, run “usher pin set”, "
                             "then restart the kiosk.")
@@ -30,6 +31,7 @@ class PinPage(QWidget):
     granted = Signal()  # the right PIN was entered, or a new one chosen
     pin_chosen = Signal(str)  # the hash of a newly chosen PIN, to keep in the settings
     cancelled = Signal()
+    _worked = Signal(object, object)  # what to call on the UI thread, and the result to call it with
 
     def __init__(self, attempts: PinAttempts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,8 +40,8 @@ class PinPage(QWidget):
         self._may_choose = True
         self._first_choice: str | None = None
         self._attempts = attempts
-        self._checker = Background(self)
         self.checking = False
+        self._worked.connect(lambda then, result: then(result))
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -136,8 +138,7 @@ class PinPage(QWidget):
                 return
             self._busy("Checking…")
             pin_hash = self._pin_hash
-            self._checker.submit(lambda: check_pin(pin, pin_hash), self._checked,
-                                 lambda _error: self._checked(False))
+            self._off_the_ui_thread(lambda: check_pin(pin, pin_hash), self._checked)
 
     def _checked(self, right: bool) -> None:
         self._done()
@@ -164,12 +165,24 @@ class PinPage(QWidget):
             self.message.setText("The two PINs differ — choose again")
             return
         self._busy("Keeping the new PIN…")
-        self._checker.submit(lambda: hash_pin(pin), self._chosen)
+        self._off_the_ui_thread(lambda: hash_pin(pin), self._chosen)
 
     def _chosen(self, pin_hash: str) -> None:
         self._done()
         self.pin_chosen.emit(pin_hash)
         self.granted.emit()
+
+    def _off_the_ui_thread(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        """Runs `work` (a second of scrypt) on a thread of its own; `then(result)` runs on the UI thread.
+        A plain thread, not a Background queue: the check never waits behind, or holds up, a scan."""
+        def run() -> None:
+            result = work()
+            try:
+                self._worked.emit(then, result)
+            except RuntimeError:  # the page was closed meanwhile: nobody is waiting for the answer
+                pass
+
+        threading.Thread(target=run, name="pin-check", daemon=True).start()
 
     def _busy(self, text: str) -> None:
         self.checking = True
