@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@bash scripts/ensure-system-packages.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,postgres]'
 	@touch $(STAMP)
 
 venv: $(STAMP)

@@ -110,6 +110,26 @@ class Settings(BaseModel):
     cooldown_s: float = Field(3.0, ge=0.5, le=60)
     sounds: bool = True
     pin_hash: str = ""  # the manager PIN, as app.secrets.hash_pin; empty: no PIN set yet
+    # The venue's shared PostgreSQL replica (docs/venue.md; station setup tests it with
+    # app.store.venue.check_venue). Empty: this kiosk's own SQLite replica. Never with the password,
+    # which lives in the kiosk user's ~/.pgpass.
+    venue_db_url: str = ""
+
+    @field_validator("venue_db_url")
+    @classmethod
+    def _venue_without_password(cls, value: str) -> str:
+        from app.store.venue import VenueError, venue_url
+
+        value = value.strip()
+        if not value:
+            return value
+        try:
+            parsed = venue_url(value)
+        except VenueError as exc:
+            raise ValueError(str(exc)) from None
+        if parsed.password is not None:
+            raise ValueError("keep the password out of the settings: put it in ~/.pgpass (docs/venue.md)")
+        return value
 
     @field_validator("camera")
     @classmethod

@@ -1,4 +1,4 @@
-"""Who may read Usher's files: its config and data folders 0700; the settings, the key's token file,
+"""Who may read Usher's files: its config and data folders 0700; the settings, the secrets' token files,
 the PIN attempts and the replica (with its journal files) 0600 — whatever the umask.
 
 `secure_files` runs at every start of the `usher` command: it narrows the process's umask, so every
@@ -16,7 +16,7 @@ import platformdirs
 from sqlalchemy.engine import make_url
 
 from app.config import APP_NAME, config_dir, settings_path
-from app.secrets import PIN_ATTEMPTS_FILE, TOKEN_FILE
+from app.secrets import PIN_ATTEMPTS_FILE, TOKEN_FILES
 from app.store.db import default_database_url
 
 log = logging.getLogger(__name__)
@@ -37,8 +37,8 @@ def replica_file(db_url: str | None) -> Path | None:
 def private_paths(db_url: str | None) -> list[tuple[Path, int]]:
     """Every path Usher keeps personal data or secrets in, with the widest mode it may have."""
     config = config_dir()
-    paths = [(config, PRIVATE_DIR), (settings_path(), PRIVATE_FILE), (config / TOKEN_FILE, PRIVATE_FILE),
-             (config / PIN_ATTEMPTS_FILE, PRIVATE_FILE)]
+    paths = [(config, PRIVATE_DIR), (settings_path(), PRIVATE_FILE), (config / PIN_ATTEMPTS_FILE, PRIVATE_FILE),
+             *((config / name, PRIVATE_FILE) for name in TOKEN_FILES)]
     replica = replica_file(db_url)
     if replica is not None:
         # The folder only when it is Usher's own: a --db file elsewhere may share its folder with others.

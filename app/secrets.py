@@ -26,6 +26,7 @@ from app.config import config_dir, write_private
 
 _SERVICE = "usher"
 _KEY_NAME = "api-key"
+_VOUCHERIFY_TOKEN = "voucherify-token"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +45,13 @@ PIN_COST = ScryptCost(n=2**16, r=8, p=6)
 LEGACY_COST = ScryptCost(n=2**14, r=8, p=1)  # hashes written before the cost was part of the hash
 
 
-TOKEN_FILE = "api-key.token"  # the key's home where there is no keyring
+# Where the secrets live when there is no keyring: the API key's file first, then Voucherify's token.
+TOKEN_FILES = tuple(f"{name}.token" for name in (_KEY_NAME, _VOUCHERIFY_TOKEN))
+TOKEN_FILE = TOKEN_FILES[0]
 
 
-def _token_path() -> Path:
-    return config_dir() / TOKEN_FILE
+def _token_path(name: str = _KEY_NAME) -> Path:
+    return config_dir() / f"{name}.token"
 
 
 def _keyring():  # type: ignore[no-untyped-def]
@@ -63,43 +66,53 @@ def _keyring():  # type: ignore[no-untyped-def]
     return None if isinstance(keyring.get_keyring(), fail.Keyring) else keyring
 
 
+def _store(name: str, value: str) -> None:
+    ring = _keyring()
+    if ring is not None:
+        ring.set_password(_SERVICE, name, value)
+    else:
+        write_private(_token_path(name), value)
+
+
+def _load(name: str, variable: str) -> str:
+    """The stored secret, or '' when none is stored; the environment `variable` overrides (services, CI)."""
+    if value := os.environ.get(variable):
+        return value
+    ring = _keyring()
+    if ring is not None:
+        return ring.get_password(_SERVICE, name) or ""
+    try:
+        return _token_path(name).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
 def store_api_key(key: str, base_url: str) -> None:
     """Keeps `key` for the server at `base_url`, and for no other."""
-    record = json.dumps({"base_url": base_url.rstrip("/"), "key": key})
-    ring = _keyring()
-    if ring is not None:
-        ring.set_password(_SERVICE, _KEY_NAME, record)
-    else:
-        write_private(_token_path(), record)
-
-
-def _stored() -> tuple[str | None, str]:
-    """(the address the key was stored for, or None for a key stored before keys had one; the key)."""
-    ring = _keyring()
-    if ring is not None:
-        text = ring.get_password(_SERVICE, _KEY_NAME) or ""
-    else:
-        try:
-            text = _token_path().read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            text = ""
-    try:
-        record = json.loads(text)
-    except ValueError:
-        return None, text
-    if not isinstance(record, dict):
-        return None, text
-    return str(record.get("base_url", "")), str(record.get("key", ""))
+    _store(_KEY_NAME, json.dumps({"base_url": base_url.rstrip("/"), "key": key}))
 
 
 def load_api_key(base_url: str) -> str:
     """The key stored for `base_url`, or '' when none is. USHER_API_KEY overrides (for services and CI)."""
-    if key := os.environ.get("USHER_API_KEY"):
-        return key
-    bound_to, key = _stored()
-    # A key stored without an address (older versions) goes to the address in the settings until setup
-    # saves it again; setup itself asks for the key again when that address changes.
-    return key if bound_to is None or bound_to == base_url.rstrip("/") else ""
+    text = _load(_KEY_NAME, "USHER_API_KEY")
+    try:
+        record = json.loads(text)
+    except ValueError:
+        record = None
+    if not isinstance(record, dict):
+        # The environment's key, or one stored before keys had an address: it goes to the address in the
+        # settings (setup asks for the key again when that address changes, and then binds it).
+        return text
+    return str(record.get("key", "")) if record.get("base_url") == base_url.rstrip("/") else ""
+
+
+def store_voucherify_token(token: str) -> None:
+    _store(_VOUCHERIFY_TOKEN, token)
+
+
+def load_voucherify_token() -> str:
+    """Voucherify's app token, kept like the API key. USHER_VOUCHERIFY_TOKEN overrides."""
+    return _load(_VOUCHERIFY_TOKEN, "USHER_VOUCHERIFY_TOKEN")
 
 
 def mask(key: str) -> str:

@@ -5,7 +5,9 @@ set -euo pipefail
 
 packages=(libzbar0 libgl1 libegl1 libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3 libpulse0
   libxrandr2 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
-  libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth)
+  libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth
+  # The tests start throwaway PostgreSQL servers of their own (several doors share one venue replica).
+  postgresql)
 
 # Python from Debian needs python3-venv for `python3 -m venv`.
 if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then

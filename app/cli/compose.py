@@ -14,7 +14,9 @@ from app.config import FIRST_CAMERA, NO_CAMERA, Settings
 from app.scan.debounce import Debouncer
 from app.scan.pipeline import QtScanPipeline
 from app.scan.sources import CameraSource, FrameSource, ImageFolderSource, VideoFileSource
+from app.services.door import DoorStatus, DoorTicker, VenueDoor
 from app.services.station import UNDO_HOLD_S, Station
+from app.store.db import open_replica, venue_copy_url
 from app.sync.engine import SyncEngine
 from app.sync.service import NotConfigured, build_online_sync
 from app.ui.cameras import SYSFS_VIDEO, find_cameras
@@ -49,12 +51,13 @@ class Kiosk:
     the camera (setup previews each camera it is asked about this way)."""
 
     replica: Engine
-    station: Station
+    station: Station | VenueDoor
     window: MainWindow
     pipeline: QtScanPipeline | None
     engine: SyncEngine | None
     cooldown_s: float = 3.0
     camera: str | None = None  # the camera setting the pipeline runs on
+    door_ticker: DoorTicker | None = None  # a venue door: refreshes its copy, finds the venue again
 
     def use_camera(self, setting: str) -> None:
         if setting == self.camera:
@@ -76,11 +79,13 @@ class Kiosk:
         if self.engine is not None:
             self.engine.stop(wait=False)
         control, self.engine, self.station.unknown_item = connect(self.replica, settings, api_key)
-        self.window.sync = control
+        self.window.sync = DoorStatus(control, self.station) if isinstance(self.station, VenueDoor) else control
         if self.engine is not None:
             self.engine.start()
 
     def close(self) -> None:
+        if self.door_ticker is not None:
+            self.door_ticker.stop()
         if self.pipeline is not None:
             self.pipeline.stop()
         self.window.shutdown()
@@ -101,14 +106,24 @@ def connect(replica: Engine, settings: Settings, api_key: str):  # type: ignore[
 
 
 def build_kiosk(replica: Engine, settings: Settings, api_key: str, camera: str | None, *,
-                settings_file: Path | None = None, first_run: bool = False, locked: bool = False) -> Kiosk:
-    """A kiosk on `camera` (a camera setting; None: no camera of its own, e.g. the demo drives it)."""
+                settings_file: Path | None = None, first_run: bool = False, locked: bool = False,
+                snapshot_url: str | None = None) -> Kiosk:
+    """A kiosk on `camera` (a camera setting; None: no camera of its own, e.g. the demo drives it). On a venue's
+    PostgreSQL replica the station is a VenueDoor with its own SQLite copy at `snapshot_url` (default: the
+    user data directory's)."""
     control, engine, resolver = connect(replica, settings, api_key)
     # An accepted use waits out the undo window before it is sent, so the verdict's Undo can keep its promise.
-    station = Station(replica, settings.station.rules(), unknown_item=resolver, hold_for_undo_s=UNDO_HOLD_S)
-    window = MainWindow(replica, settings, station, control, settings_file=settings_file,
+    station: Station | VenueDoor
+    ticker = None
+    if replica.dialect.name == "postgresql":  # a venue's shared replica: keep deciding when it is unreachable
+        station = VenueDoor(replica, open_replica(snapshot_url or venue_copy_url()), settings.station.rules(), unknown_item=resolver,
+                            hold_for_undo_s=UNDO_HOLD_S)
+        control, ticker = DoorStatus(control, station), DoorTicker(station).start()
+    else:
+        station = Station(replica, settings.station.rules(), unknown_item=resolver, hold_for_undo_s=UNDO_HOLD_S)
+    window = MainWindow(replica, settings, station, control, settings_file=settings_file,  # type: ignore[arg-type]
                         first_run=first_run, kiosk=locked)
-    kiosk = Kiosk(replica, station, window, None, engine, cooldown_s=settings.cooldown_s)
+    kiosk = Kiosk(replica, station, window, None, engine, cooldown_s=settings.cooldown_s, door_ticker=ticker)
     if camera is not None:
         kiosk.use_camera(camera)
     window.camera_requested.connect(kiosk.use_camera)

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "app.cli.demo",
     "app.cli.kiosk",
     "app.cli.pin",
+    "app.cli.issue",
 )
 
 

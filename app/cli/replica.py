@@ -1,4 +1,5 @@
-"""Sub-commands on the local replica: db upgrade, db backup, import, redeem, stats."""
+"""Sub-commands on the replica: db upgrade, db backup, venue init/check (a shared PostgreSQL replica), import,
+redeem, stats."""
 from __future__ import annotations
 
 import argparse
@@ -14,12 +15,36 @@ from app.services.importer import ImportRejected, import_file
 from app.services.reports import product_counts
 from app.services.station import Station
 from app.store.db import open_replica
+from app.store.venue import KIOSK_ROLE, VenueError, check_venue, init_venue
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
     open_replica(args.db)
     print("Replica schema is up to date.")
     return 0
+
+
+def _venue_init(args: argparse.Namespace) -> int:
+    if not args.db:
+        print("Give the venue database with the owner's URL: usher --db postgresql+psycopg://OWNER@HOST/DB venue init",
+              file=sys.stderr)
+        return 2
+    try:
+        setup = init_venue(args.db, role=args.role)
+    except VenueError as exc:
+        print(f"Venue not set up: {exc}", file=sys.stderr)
+        return 2
+    print("The venue database is ready: its schema is up to date and the kiosks' role has its rights.")
+    print(f"Station setup on each kiosk takes this venue database URL:\n  {setup.kiosk_url}")
+    print("The role's new password, shown only now: put this line in ~/.pgpass of each kiosk's user (mode 600):")
+    print(f"  {setup.pgpass_line}")
+    return 0
+
+
+def _venue_check(args: argparse.Namespace) -> int:
+    result = check_venue(args.db or "")
+    print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
 
 
 def _db_backup(args: argparse.Namespace) -> int:
@@ -86,6 +111,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     backup = db_sub.add_parser("backup", help="copy the SQLite replica to FILE (safe while the kiosk runs)")
     backup.add_argument("file")
     backup.set_defaults(func=_db_backup)
+
+    venue = subparsers.add_parser("venue", help="a venue's shared PostgreSQL replica (docs/venue.md)")
+    venue_sub = venue.add_subparsers(dest="venue_command", required=True)
+    init = venue_sub.add_parser("init", help="create or upgrade the schema and the kiosks' role (give --db as the owner)")
+    init.add_argument("--role", default=KIOSK_ROLE, help=f"the kiosks' database role (default: {KIOSK_ROLE})")
+    init.set_defaults(func=_venue_init)
+    venue_sub.add_parser("check", help="test the connection to the venue database given with --db"
+                         ).set_defaults(func=_venue_check)
 
     imp = subparsers.add_parser("import", help="import events, products and items (JSON or CSV)")
     imp.add_argument("file")

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from app.config import load_settings_or_explain, save_settings
 from app.secrets import load_api_key
-from app.services.reports import conflicts
+from app.services.reports import conflicts, refused_operations
 from app.store.db import open_replica, read_transaction
 from app.store.replica import some_item_of
 from app.sync.engine import SyncReport
@@ -139,7 +139,11 @@ def _yes_no(value: bool | None) -> str:
 
 def _conflicts(args: argparse.Namespace) -> int:
     settings = load_settings_or_explain()
-    rows = conflicts(open_replica(args.db))
+    replica = open_replica(args.db)
+    rows, refused = conflicts(replica), refused_operations(replica)
+    for operation in refused:
+        when = datetime.fromtimestamp(operation.refused_at).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"Voucherify refused {operation.subject} at {when}: {operation.message}")
     if not rows:
         print("No conflicts.")
         return 0

@@ -1,7 +1,8 @@
 """Turning whatever a scanner or camera produced into an item reference, or a reason it is not one.
 
-Accepted forms: a bare item UUID, a URL (or any text) that contains exactly one UUID, or a JSON object
-with `product_item_id` (and optionally `product_id`). Everything else is invalid and touches nothing.
+Accepted forms: a bare item UUID, a URL (or any text) that contains exactly one UUID, a JSON object
+with `product_item_id` (and optionally `product_id`), or a provisional code (app/domain/signing.py: an item
+issued offline, whose signature the station checks). Everything else is invalid and touches nothing.
 """
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
+
+from app.domain.signing import PREFIX, ProvisionalCode, read_code
 
 MAX_PAYLOAD_CHARS = 2048
 
@@ -71,7 +74,7 @@ def _from_json(text: str) -> ItemReference | InvalidPayload:
     return ItemReference(item_id, product_id)
 
 
-def parse_payload(raw: str | bytes) -> ItemReference | InvalidPayload:
+def parse_payload(raw: str | bytes) -> ItemReference | ProvisionalCode | InvalidPayload:
     """Parses one scanned payload. Never raises."""
     if len(raw) > MAX_PAYLOAD_CHARS * 4:
         return InvalidPayload("Code too long")
@@ -82,6 +85,9 @@ def parse_payload(raw: str | bytes) -> ItemReference | InvalidPayload:
         return InvalidPayload("Code too long")
     if text.startswith("{"):
         return _from_json(text)
+    if text.startswith(PREFIX + "."):
+        code = read_code(text)
+        return InvalidPayload(code) if isinstance(code, str) else code
     found = {_canonical_uuid(m) for m in _UUID_RE.findall(text)}
     found.discard(None)
     if len(found) == 1:

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, and_, case, func, select
 
 from app.store.db import read_transaction
 from app.store.models import Conflict
-from app.store.outbox import WAITING, OpState
+from app.store.outbox import WAITING, Kind, OpState
 from app.store.replica import items, outbox, products, scans
 
 conflicts_table = Conflict.__table__
@@ -150,6 +150,26 @@ def sync_queue(engine: Engine) -> QueueSummary:
         oldest_waiting_at=oldest,
         doubtful=by_state.get(OpState.DOUBTFUL.value, 0),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedOperation:
+    """An operation other than a use that a service refused (a Voucherify upsert): kept with its message."""
+
+    kind: str
+    subject: str  # what it was about, in words (the product's name)
+    message: str
+    refused_at: float
+
+
+def refused_operations(engine: Engine) -> list[RefusedOperation]:
+    query = (select(outbox.c.kind, func.coalesce(products.c.name, outbox.c.product_id), outbox.c.last_error,
+                    outbox.c.updated_at)
+             .join_from(outbox, products, products.c.id == outbox.c.product_id, isouter=True)
+             .where(outbox.c.state == OpState.REJECTED.value, outbox.c.kind == Kind.CATALOG.value)
+             .order_by(outbox.c.id))
+    with read_transaction(engine) as conn:
+        return [RefusedOperation(kind, subject, message or "", at) for kind, subject, message, at in conn.execute(query)]
 
 
 def conflicts(engine: Engine) -> list[ConflictRow]:

@@ -12,10 +12,11 @@ from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.payload import InvalidPayload, ItemReference, clean, parse_payload
+from app.domain.signing import ProvisionalCode, verify
 from app.domain.rules import StationRules, check
 from app.domain.scan_audit import audit_text
 from app.domain.verdict import Use, Verdict, VerdictKind
-from app.store import outbox
+from app.store import outbox, provisional, venue_keys
 from app.store.db import write_transaction
 from app.store.replica import ItemRecord, append_scan, items, load_item, scans, take_one_use
 
@@ -95,6 +96,8 @@ class Station:
             if isinstance(parsed, InvalidPayload):
                 verdict = Verdict(VerdictKind.INVALID_CODE, parsed.reason, self.rules.name, _utc(at))
                 return self._record(verdict, at, audit_payload)
+            if isinstance(parsed, ProvisionalCode):
+                return self._redeem_provisional(parsed, at, audit_payload)
             return self._redeem_reference(parsed, at, audit_payload, self.unknown_item)
         except SQLAlchemyError as exc:
             log.error("redeem failed: %s", exc.__class__.__name__, exc_info=True)
@@ -104,20 +107,10 @@ class Station:
         self, ref: ItemReference, at: float, audit_payload: str, resolver: UnknownItemResolver | None
     ) -> Verdict:
         with write_transaction(self.engine) as conn:
-            record = load_item(conn, ref.item_id)
+            # Locked (on PostgreSQL), so another door's use cannot slip in between this read and the use.
+            record = load_item(conn, ref.item_id, for_update=True)
             if record is not None:
-                kind = check(record.facts, self.rules, ref.product_id)
-                reason = "The code names another product" if kind is VerdictKind.NOT_FOUND else ""
-                if kind is VerdictKind.ACCEPTED and not take_one_use(conn, ref.item_id, at, self.rules.name):
-                    kind = VerdictKind.ALREADY_USED  # unreachable under the write lock; kept for PostgreSQL
-                if kind is VerdictKind.ACCEPTED:
-                    record = record.after_use(at, self.rules.name)
-                verdict = verdict_for_item(kind, record, self.rules, at, reason)
-                scan_id = self._append(conn, verdict, at, audit_payload)
-                if verdict.accepted:
-                    outbox.enqueue(conn, outbox.Kind.REDEEM, item_uuid=ref.item_id, product_id=record.facts.product_id,
-                                   at=at, station=self.rules.name, scan_id=scan_id, send_after=at + self.hold_for_undo_s)
-                return _with_scan_id(verdict, scan_id)
+                return self._decide(conn, ref, record, at, audit_payload)
         # Unknown here: the resolver (sync layer) may ask the server; it must not run under our lock.
         verdict = resolver(ref, self.rules, at) if resolver is not None else None
         if verdict is None and resolver is not None:
@@ -125,6 +118,56 @@ class Station:
         if verdict is None:
             verdict = Verdict(VerdictKind.NOT_FOUND, "Not in this station's list", self.rules.name, _utc(at), item_id=ref.item_id)
         return self._record(verdict, at, audit_payload)
+
+    def _redeem_provisional(self, code: ProvisionalCode, at: float, audit_payload: str) -> Verdict:
+        """An item issued offline, maybe at another kiosk: its signature is checked against the venue's keys;
+        once its issue is confirmed (and the mapping has reached this replica) the server's item is used."""
+        with write_transaction(self.engine) as conn:
+            public = venue_keys.public_key(conn, code.key_id)
+            if public is None or not verify(code, public):
+                reason = ("Forged or altered code: its signature does not match" if public is not None
+                          else "Signed with a key this kiosk does not trust")
+                verdict = Verdict(VerdictKind.INVALID_CODE, reason, self.rules.name, _utc(at))
+                return _with_scan_id(verdict, self._append(conn, verdict, at, audit_payload))
+            if refusal := provisional.refusal_of(conn, code.local_id):
+                verdict = Verdict(VerdictKind.NOT_FOUND, f"Issued offline and refused by the server: {refusal}",
+                                  self.rules.name, _utc(at), item_id=code.local_id)
+                return _with_scan_id(verdict, self._append(conn, verdict, at, audit_payload))
+            item_uuid = provisional.server_item_of(conn, code.local_id) or code.local_id
+            record = load_item(conn, item_uuid, for_update=True)
+            if record is None and item_uuid == code.local_id and provisional.adopt(conn, code):
+                record = load_item(conn, item_uuid, for_update=True)
+            if record is None:
+                verdict = Verdict(VerdictKind.NOT_FOUND, "Its product is not in this station's list", self.rules.name,
+                                  _utc(at), item_id=code.local_id)
+                return _with_scan_id(verdict, self._append(conn, verdict, at, audit_payload))
+            note = "" if item_uuid != code.local_id else f"Issued offline at {code.station}, not yet confirmed"
+            return self._decide(conn, ItemReference(item_uuid, code.product_id), record, at, audit_payload, note)
+
+    def redeem_in(self, conn: Connection, item_uuid: str, at: float) -> Verdict:
+        """Decides a use of an item the replica holds, inside the caller's transaction (a walk-up sale
+        issues and admits in one)."""
+        record = load_item(conn, item_uuid, for_update=True)
+        if record is None:
+            raise LookupError(f"Item {item_uuid} is not in the replica")
+        return self._decide(conn, ItemReference(item_uuid), record, at, item_uuid)
+
+    def _decide(self, conn: Connection, ref: ItemReference, record: ItemRecord, at: float, audit_payload: str,
+                note: str = "") -> Verdict:
+        """The rules, the use, the audit row and the outbox row for a known item, in the caller's transaction.
+        `note` is the reason shown with any verdict but NOT_FOUND."""
+        kind = check(record.facts, self.rules, ref.product_id)
+        reason = "The code names another product" if kind is VerdictKind.NOT_FOUND else note
+        if kind is VerdictKind.ACCEPTED and not take_one_use(conn, ref.item_id, at, self.rules.name):
+            kind = VerdictKind.ALREADY_USED  # unreachable under the lock; the UPDATE stays the guard
+        if kind is VerdictKind.ACCEPTED:
+            record = record.after_use(at, self.rules.name)
+        verdict = verdict_for_item(kind, record, self.rules, at, reason)
+        scan_id = self._append(conn, verdict, at, audit_payload)
+        if verdict.accepted:
+            outbox.enqueue(conn, outbox.Kind.REDEEM, item_uuid=ref.item_id, product_id=record.facts.product_id,
+                           at=at, station=self.rules.name, scan_id=scan_id, send_after=at + self.hold_for_undo_s)
+        return _with_scan_id(verdict, scan_id)
 
     def _record(self, verdict: Verdict, at: float, audit_payload: str) -> Verdict:
         with write_transaction(self.engine) as conn:

@@ -1,9 +1,13 @@
 """The replica: SQLite (or PostgreSQL) through SQLAlchemy; every write to it goes through this package.
 
 db          the engine, SQLite's durability settings, write/read transactions, the schema upgrade (Alembic)
-models      the tables: events, products, items, scans (append-only), outbox, conflicts, leases, sync_state
+models      the tables: events, products, items, scans (append-only), outbox, conflicts, leases, sync_state,
+            customers, provisional_items, venue_keys
 replica     the redeem flow's reads and writes: load an item, take one use, append a scan, upserts
 outbox      the outbox state machine: every operation and every guarded change of its state
 lease       one holder at a time for a job (the upload), with an expiry it renews
+customers   the project's customers: stored, found by id or email, searched
+provisional items issued offline: created with their ISSUE, counted by the issue rules, mapped to the server's
+venue_keys  the venue's Ed25519 keys for provisional codes: the signing pair and the trusted public keys
 migrations  Alembic revisions, applied at start
 """

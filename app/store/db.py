@@ -1,29 +1,54 @@
-"""Opening the replica: the engine, SQLite's durability settings, and the schema upgrade at start."""
+"""Opening the replica: the engine, each database's settings, and the schema upgrade at start.
+
+SQLite (one kiosk, or several on one file) and PostgreSQL (a venue's doors sharing one server) run the
+same code. Their locking differs, and the guards are written so that both are enough:
+- SQLite: a writer takes the database's write lock up front (`BEGIN IMMEDIATE`), so writers queue.
+- PostgreSQL: READ COMMITTED, chosen explicitly. Every decision that two writers could race for is a
+  conditional UPDATE whose WHERE clause is the guard (the last use of an item, an outbox transition, the
+  upload lease); when an UPDATE waits for another transaction's lock on the row, PostgreSQL evaluates
+  the WHERE clause again on the row as that transaction committed it, so exactly one of them changes
+  the row and the row count tells the other. SERIALIZABLE would add nothing to that but retries.
+"""
 from __future__ import annotations
 
 import os
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import platformdirs
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 
 APP_NAME = "usher"
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_LOCK = threading.Lock()  # Alembic keeps its migration context in module globals
+# The advisory lock that serialises schema upgrades of one PostgreSQL database across kiosks ("usher" in hex).
+PG_MIGRATION_LOCK_KEY = 0x7573686572
+PG_TIMEOUT_S = 5
+IDLE_PING_S = 1.0  # a pooled connection unused this long is checked before use (PostgreSQL)
 
 
 def default_database_url() -> str:
     """SQLite in the user data directory, unless USHER_DB_URL says otherwise."""
     if url := os.environ.get("USHER_DB_URL"):
         return url
+    return f"sqlite:///{_data_dir() / 'replica.db'}"
+
+
+def venue_copy_url() -> str:
+    """A venue door's own SQLite copy of the shared replica, in the user data directory."""
+    return f"sqlite:///{_data_dir() / 'venue-copy.db'}"
+
+
+def _data_dir() -> Path:
     data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir / 'replica.db'}"
+    return data_dir
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -52,16 +77,47 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def create_replica_engine(url: str | None = None) -> Engine:
-    """An engine for the replica at `url` (default: see default_database_url)."""
+    """An engine for the replica at `url` (default: see default_database_url).
+
+    Statement parameters are kept out of error messages and logs (`hide_parameters`): they carry guests'
+    names and e-mail addresses."""
     url = url or default_database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, hide_parameters=True,
+                               connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    if parsed.drivername == "postgresql":  # SQLAlchemy's default driver would be psycopg2
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    # READ COMMITTED: see this module's docstring for why the conditional UPDATEs need nothing stronger.
+    engine = create_engine(parsed, hide_parameters=True, isolation_level="READ COMMITTED", connect_args={
+        # A venue database that is unreachable must not hold a scan for minutes: connecting gives up after
+        # a few seconds, and so does a statement whose packets the network no longer acknowledges.
+        "connect_timeout": PG_TIMEOUT_S, "tcp_user_timeout": PG_TIMEOUT_S * 1000})
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """A pooled connection that sat idle is checked before use; one in steady use is not. SQLAlchemy's
+    pre-ping would check every time: a round trip that costs a third of a busy door's redeem. A
+    connection the server dropped (a restart, a network cut) is replaced instead of failing a scan."""
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        if time.monotonic() - record.info.get("idle_since", time.monotonic()) < IDLE_PING_S:
+            return
+        try:
+            dbapi_connection.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except engine.dialect.loaded_dbapi.Error:
+            raise DisconnectionError("The database dropped this connection") from None  # the pool opens another
 
 
 @contextmanager
@@ -81,13 +137,20 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 def upgrade_schema(engine: Engine) -> None:
-    """Applies every Alembic migration the database does not have yet."""
+    """Applies every Alembic migration the database does not have yet.
+
+    Several kiosks may start at once against one venue database: on PostgreSQL the upgrade runs under a
+    transaction-scoped advisory lock, so one kiosk migrates while the others wait, then find the schema
+    up to date (their next statements see what it committed). The lock ends with the transaction, also
+    when a kiosk dies mid-upgrade (PostgreSQL's DDL is transactional: nothing half-done remains)."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with _MIGRATION_LOCK, engine.connect().execution_options(write=True) as connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

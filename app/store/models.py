@@ -83,8 +83,9 @@ class Item(Base):
     created_at: Mapped[str | None] = mapped_column(String(40))
     updated_at: Mapped[str | None] = mapped_column(String(40))
 
-    # No index on owner fields: search matches substrings, which no B-tree index can serve.
-    __table_args__ = (Index("ix_items_product_item", "product_id", "item_id"),)
+    # No index on owner names or emails: search matches substrings, which no B-tree index can serve.
+    __table_args__ = (Index("ix_items_product_item", "product_id", "item_id"),
+                      Index("ix_items_product_owner", "product_id", "owner_id"))
 
 
 class Scan(Base):
@@ -180,3 +181,50 @@ class SyncState(Base):
 
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Customer(Base):
+    """A user of the project (`POST /v1/users/fetch`), so the box office can search and check "is a customer"
+    offline. `email_key` is the email case-folded: emails are matched without regard to case."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    email_key: Mapped[str | None] = mapped_column(String(320), index=True)
+    first_name: Mapped[str | None] = mapped_column(String(255))
+    last_name: Mapped[str | None] = mapped_column(String(255))
+    reference_id: Mapped[str | None] = mapped_column(String(255))
+
+
+class ProvisionalItem(Base):
+    """An item issued while the server could not be asked. It also has a row in `items` under `local_id` (so
+    it redeems like any item), and `server_item_id` once its ISSUE operation is confirmed. `issued_here` is
+    false for one adopted from another kiosk's signed code."""
+
+    __tablename__ = "provisional_items"
+
+    local_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    product_id: Mapped[str] = mapped_column(String(36))
+    owner_id: Mapped[str | None] = mapped_column(String(36))
+    owner_email: Mapped[str | None] = mapped_column(String(320))
+    station: Mapped[str] = mapped_column(String(120))  # where it was issued
+    issued_at: Mapped[float] = mapped_column(Float)
+    issued_here: Mapped[bool] = mapped_column(Boolean, default=True)
+    op_uuid: Mapped[str | None] = mapped_column(String(36))  # the ISSUE operation that creates it on the server
+    server_item_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    refused: Mapped[str | None] = mapped_column(Text)  # the server's refusal, when it refused it
+
+
+
+class VenueKey(Base):
+    """The venue's Ed25519 keys for provisional codes (app/domain/signing.py). Every kiosk holds the public
+    keys it trusts; a kiosk that may sign also holds the private half (raw, hex). On a shared replica the
+    venue's doors share them; otherwise `usher venue-key` exports and trusts one."""
+
+    __tablename__ = "venue_keys"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    private_key: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[float] = mapped_column(Float)

@@ -11,6 +11,11 @@ answer can never overwrite a final state, and two writers can never both move on
 IN_FLIGHT on disk, with its owner, the count it should produce and its settle window, *before* its
 request leaves (`mark_sending` commits first); a restart or another uploader therefore finds it and
 reconciles it instead of resending blindly.
+
+On a venue's shared PostgreSQL replica the same guards hold without row locks or `SKIP LOCKED`: an
+UPDATE that waits for another transaction's lock on its row re-checks its WHERE clause against the row
+as committed (READ COMMITTED, app/store/db.py), so a claim whose row was meanwhile claimed or undone
+changes nothing, and its row count of 0 means it is not sent. Only the lease holder claims at all.
 """
 from __future__ import annotations
 
@@ -21,11 +26,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 
-from app.store.models import Conflict, OutboxOp
+from app.store.models import Conflict, OutboxOp, ProvisionalItem
 from app.store.replica import items, larger_of
 
 outbox = OutboxOp.__table__
 conflicts = Conflict.__table__
+provisional = ProvisionalItem.__table__
 
 
 class OpState(str, enum.Enum):
@@ -49,6 +55,19 @@ WAITING = (OpState.PENDING, OpState.IN_FLIGHT, OpState.UNKNOWN)
 class Kind(str, enum.Enum):
     REDEEM = "redeem"  # one use of an item: not idempotent on the server
     CHECKIN = "checkin"  # the attendee's real scan time: an upsert, safe to repeat
+    ISSUE = "issue"  # new items for a batch of recipients: not idempotent on the server
+    CATALOG = "catalog"  # a product upserted into Voucherify by source_id: safe to repeat (app/voucherify)
+
+    @property
+    def repeatable(self) -> bool:
+        """Safe to send again after a lost answer, without reading back first."""
+        return self in (Kind.CHECKIN, Kind.CATALOG)
+
+
+# Kinds whose lost answer must be read back before anything is resent.
+NOT_REPEATABLE = tuple(k.value for k in Kind if not k.repeatable)
+# What the Products API's uploader sends (app/sync/engine.py); Voucherify's sends CATALOG on its own.
+PRODUCTS_API = (Kind.REDEEM, Kind.CHECKIN, Kind.ISSUE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +106,16 @@ def _from(op: Operation, *states: OpState, owner: str | None = None):  # type: i
 
 # ---- enqueue and cancel (the station) ----
 
+def new_op_uuid() -> str:
+    return str(uuid.uuid4())
+
+
 def enqueue(conn: Connection, kind: Kind, *, item_uuid: str, product_id: str, at: float, station: str,
-            scan_id: int | None = None, send_after: float | None = None, payload: dict[str, object] | None = None) -> str:
-    """Queues an operation; returns its client UUID. It is not sent before `send_after` (the undo hold)."""
-    op_uuid = str(uuid.uuid4())
+            scan_id: int | None = None, send_after: float | None = None, payload: dict[str, object] | None = None,
+            op_uuid: str | None = None) -> str:
+    """Queues an operation; returns its client UUID (made here unless given: a use merged from a kiosk's
+    snapshot keeps the one it has there). It is not sent before `send_after` (the undo hold)."""
+    op_uuid = op_uuid or new_op_uuid()
     conn.execute(insert(outbox).values(
         op_uuid=op_uuid, kind=kind.value, item_uuid=item_uuid, product_id=product_id,
         payload=json.dumps(payload or {}), state=OpState.PENDING.value, attempts=0, scanned_at=at, station=station,
@@ -110,23 +135,33 @@ def cancel_unsent(conn: Connection, scan_id: int, at: float) -> bool:
 
 # ---- choosing what to send (the uploader, under its lease) ----
 
-def _sendable():  # type: ignore[no-untyped-def]
-    """PENDING operations, except uses of items with an operation in doubt: sending another use would move
-    the count that the doubtful one is reconciled against."""
+def _sendable(kinds: tuple[Kind, ...] = PRODUCTS_API):  # type: ignore[no-untyped-def]
+    """PENDING operations, except uses of items with an operation in doubt (sending another use would move
+    the count that the doubtful one is reconciled against), and uses of provisional items the server has not
+    confirmed yet (their ISSUE goes first; the use then names the server's item)."""
     in_doubt = select(outbox.c.item_uuid).where(outbox.c.state.in_([OpState.UNKNOWN.value, OpState.IN_FLIGHT.value]),
                                                 outbox.c.kind == Kind.REDEEM.value)
-    return and_(outbox.c.state == OpState.PENDING.value,
-                or_(outbox.c.kind != Kind.REDEEM.value, outbox.c.item_uuid.not_in(in_doubt)))
+    unconfirmed = select(provisional.c.local_id).where(provisional.c.server_item_id.is_(None))
+    return and_(outbox.c.state == OpState.PENDING.value, outbox.c.kind.in_([k.value for k in kinds]),
+                or_(outbox.c.kind != Kind.REDEEM.value,
+                    and_(outbox.c.item_uuid.not_in(in_doubt), outbox.c.item_uuid.not_in(unconfirmed))))
 
 
 _WITH_QUANTITY = select(outbox, items.c.redemption_quantity.label("quantity")).join_from(
     outbox, items, outbox.c.item_uuid == items.c.id, isouter=True)
 
 
-def next_to_send(conn: Connection, now: float, limit: int) -> list[Operation]:
-    """Sendable operations that are due, oldest first."""
-    rows = conn.execute(_WITH_QUANTITY.where(_sendable(), outbox.c.next_attempt_at <= now)
+def next_to_send(conn: Connection, now: float, limit: int, kinds: tuple[Kind, ...] = PRODUCTS_API) -> list[Operation]:
+    """Sendable operations of these kinds that are due, oldest first."""
+    rows = conn.execute(_WITH_QUANTITY.where(_sendable(kinds), outbox.c.next_attempt_at <= now)
                         .order_by(outbox.c.id).limit(limit))
+    return [_operation(r) for r in rows]
+
+
+def uses_of(conn: Connection, item_uuid: str) -> list[Operation]:
+    """The unsent uses of an item (e.g. of a provisional item whose issue the server refused)."""
+    rows = conn.execute(_WITH_QUANTITY.where(outbox.c.item_uuid == item_uuid, outbox.c.kind == Kind.REDEEM.value,
+                                             outbox.c.state == OpState.PENDING.value).order_by(outbox.c.id))
     return [_operation(r) for r in rows]
 
 
@@ -163,13 +198,15 @@ def mark_sending(conn: Connection, op: Operation, owner: str, now: float, settle
                      None, op.payload, op.quantity)
 
 
-def take_over_interrupted(conn: Connection, owner: str, now: float, settle_window_s: float) -> int:
-    """IN_FLIGHT rows of other owners: a redemption becomes UNKNOWN (read back before anything else, within
-    the settle window of its own send); an idempotent operation is simply PENDING again. Only the lease
-    holder calls this, once it holds the lease: any other owner's lease has expired."""
-    others = and_(outbox.c.state == OpState.IN_FLIGHT.value, or_(outbox.c.owner.is_(None), outbox.c.owner != owner))
+def take_over_interrupted(conn: Connection, owner: str, now: float, settle_window_s: float,
+                          kinds: tuple[Kind, ...] = PRODUCTS_API) -> int:
+    """IN_FLIGHT rows of other owners: a redemption or an issue becomes UNKNOWN (read back before anything
+    else, within the settle window of its own send); an idempotent operation is simply PENDING again. Only the
+    lease holder calls this, once it holds the lease: any other owner's lease has expired."""
+    others = and_(outbox.c.state == OpState.IN_FLIGHT.value, outbox.c.kind.in_([k.value for k in kinds]),
+                  or_(outbox.c.owner.is_(None), outbox.c.owner != owner))
     redeems = conn.execute(
-        update(outbox).where(others, outbox.c.kind == Kind.REDEEM.value)
+        update(outbox).where(others, outbox.c.kind.in_(NOT_REPEATABLE))
         .values(state=OpState.UNKNOWN.value, next_attempt_at=0.0, updated_at=now,
                 # Rows of the first schema lack these: claimed at their last update, settled from now.
                 sent_at=func.coalesce(outbox.c.sent_at, outbox.c.updated_at),
@@ -207,6 +244,7 @@ def reject(conn: Connection, op: Operation, message: str, now: float, *, server_
         return False
     if op.kind == Kind.REDEEM.value:
         conn.execute(update(items).where(items.c.id == op.item_uuid).values(pending_count=_one_less_pending()))
+    if op.kind in NOT_REPEATABLE:
         _record_conflict(conn, op, "refused", message, now, server_count, server_redeemed_at)
     return True
 
@@ -218,7 +256,7 @@ def doubt(conn: Connection, op: Operation, message: str, now: float, *, server_c
     if conn.execute(update(outbox).where(_from(op, OpState.IN_FLIGHT, OpState.UNKNOWN)).values(
             state=OpState.DOUBTFUL.value, last_error=message, updated_at=now)).rowcount != 1:
         return False
-    if op.kind == Kind.REDEEM.value:
+    if op.kind in NOT_REPEATABLE:
         _record_conflict(conn, op, "doubtful", message, now, server_count, server_redeemed_at)
     return True
 
@@ -256,9 +294,9 @@ def deny(conn: Connection, op: Operation, message: str, now: float) -> bool:
 
 # ---- what the manager and the status strip see ----
 
-def waiting_count(conn: Connection) -> int:
-    return conn.execute(select(func.count()).select_from(outbox)
-                        .where(outbox.c.state.in_([s.value for s in WAITING]))).scalar() or 0
+def waiting_count(conn: Connection, kinds: tuple[Kind, ...] = PRODUCTS_API) -> int:
+    return conn.execute(select(func.count()).select_from(outbox).where(
+        outbox.c.state.in_([s.value for s in WAITING]), outbox.c.kind.in_([k.value for k in kinds]))).scalar() or 0
 
 
 def next_due_at(conn: Connection) -> float | None:

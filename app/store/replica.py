@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Table, and_, case, func, insert, select, upda
 
 from app.domain.rules import ItemFacts
 from app.store.models import Item, OutboxOp, Product, Scan
+from app.store.text import storable_rows
 
 items = Item.__table__
 products = Product.__table__
@@ -71,8 +72,11 @@ def holder_name(first: str | None, last: str | None, email: str | None) -> str:
     return name or email or ""
 
 
-def load_item(conn: Connection, item_uuid: str) -> ItemRecord | None:
-    row = conn.execute(_ITEM_QUERY.where(items.c.id == item_uuid)).first()
+def load_item(conn: Connection, item_uuid: str, for_update: bool = False) -> ItemRecord | None:
+    """The item, or None. `for_update` locks its row until the transaction ends (PostgreSQL; SQLite's write
+    transaction already holds the whole database), so what the redeem flow shows is what it decided on."""
+    query = _ITEM_QUERY.where(items.c.id == item_uuid)
+    row = conn.execute(query.with_for_update(of=items) if for_update else query).first()
     if row is None:
         return None
     return ItemRecord(
@@ -156,9 +160,10 @@ def append_scan(
 def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], only_new: bool = False) -> None:
     """Inserts rows, updating those whose primary key exists (or leaving them alone: `only_new`). Only the
     columns the rows carry are written, so local bookkeeping (pending uses, use times) survives;
-    `confirmed_count` only grows."""
+    `confirmed_count` only grows. Text is made storable first (app/store/text.py)."""
     if not rows:
         return
+    rows = storable_rows(table, rows)
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:

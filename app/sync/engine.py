@@ -17,23 +17,26 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Sequence
+from typing import Callable, Protocol
 
 from sqlalchemy import Engine, func, select
 
 from app.api.client import ProductsClient
 from app.api.errors import ApiError, AuthError, CapabilityMissing, NotFound, NotSent, RateLimited
-from app.api.models import ProductItem
+from app.api.models import MAX_COUNT, ProductItem
 from app.api.settings import ApiSettings, Capability
 from app.domain.rules import Preset
 from app.store import lease
 from app.store import outbox as ob
+from app.store import provisional
 from app.store.db import read_transaction, write_transaction
 from app.store.models import Conflict
 from app.store.replica import items, products
 from app.sync.backoff import Backoff
 from app.sync.connectivity import ConnectivityMonitor
-from app.sync.download import download_product
+from app.sync.download import apply_items, download_product, items_rows
+from app.sync.issued import assign, recipients_of, theirs
 from app.sync.outcomes import Exchange, Fate, Judgement, ReadBack, SentUse, exchange_of, fate_of_write, judge_readback
 from app.sync.status import Connectivity, Override, SyncStatus
 from app.sync.wording import status_message
@@ -45,6 +48,7 @@ BACKOFF_BASE_S, BACKOFF_CAP_S = 1.0, 60.0
 RECHECK_UNKNOWN_S = 5.0
 AUTH_RETRY_S = 60.0
 IDLE_WAKE_S = 5.0
+LIST_PAGE = 1000  # items per page when an issue is read back
 LEASE_WAIT_S = 1.0  # how often a standby uploader asks for the lease
 # A request the client gave up on can still be applied by a slow server, until the server itself gives up.
 # Gateways and app servers end requests within 30-100 s (nginx's and AWS ALB's default 60 s, Heroku 30 s,
@@ -54,6 +58,16 @@ SETTLE_WINDOW_S = 300.0
 # The kiosk's clock and the server's `redeemed_at` may disagree by this much.
 CLOCK_SKEW_S = 120.0
 DOOR_TYPES = Preset.DOOR.product_types
+
+
+class SideUploader(Protocol):
+    """Another service fed from the replica through the same outbox (app/voucherify/push.py)."""
+
+    def after_download(self, product_ids: list[str]) -> None:
+        """These products were just refreshed: queue what the service should hear about them."""
+
+    def upload(self) -> object:
+        """Send what is queued for the service."""
 
 
 @dataclass
@@ -89,6 +103,7 @@ class SyncEngine:
         settle_window_s: float = SETTLE_WINDOW_S,
         clock_skew_s: float = CLOCK_SKEW_S,
         lease_ttl_s: float | None = None,
+        side_uploaders: Sequence[SideUploader] = (),
     ) -> None:
         if settle_window_s <= api.timeouts.total:
             raise ValueError("The settle window must be longer than a call's overall deadline")
@@ -102,6 +117,7 @@ class SyncEngine:
         self.clock_skew_s = clock_skew_s
         # The lease outlives the longest call by a margin: a holder renews it before every send.
         self.lease_ttl_s = lease_ttl_s if lease_ttl_s is not None else 2 * api.timeouts.total + 10.0
+        self.side_uploaders = list(side_uploaders)
         self.owner = lease.new_owner()
         self.backoff = Backoff(backoff_base_s, backoff_cap_s, clock, rng or random.Random())
         self._lock = threading.Lock()  # guards the fields below: the UI thread reads them
@@ -176,6 +192,7 @@ class SyncEngine:
                         if not self._stop.is_set() and self.clock() >= next_download and self._can_talk():
                             self.download(client)
                             next_download = self.clock() + 60.0
+                        self._side_uploads()
                     except Exception:  # the thread must survive anything; the cause is logged
                         log.exception("sync pass failed")
                     self._wake.wait(self._idle_wait())
@@ -195,9 +212,19 @@ class SyncEngine:
             report = self.upload(client)
             if self._can_talk():
                 report.downloaded = self.download(client, report)
+            self._side_uploads()
             return report
         finally:
             self.release_lease()
+
+    def _side_uploads(self) -> None:
+        """Other services' operations in the same outbox (Voucherify's catalog): each sends its own, on
+        its own connection, and a failure there never holds the Products API's queue."""
+        for side in self.side_uploaders:
+            try:
+                side.upload()
+            except Exception:  # logged; the uploader keeps its operations queued
+                log.exception("%s failed", type(side).__name__)
 
     def probe_if_due(self, client: ProductsClient) -> None:
         """While offline, ask the server now and then whether it is back (the monitor hears the answers);
@@ -280,7 +307,10 @@ class SyncEngine:
 
     # ---- upload ----
 
-    def upload(self, client: ProductsClient, report: SyncReport | None = None) -> SyncReport:
+    def upload(self, client: ProductsClient, report: SyncReport | None = None,
+               after_each: Callable[[], None] = lambda: None) -> SyncReport:
+        """Sends what is due, reading back what is in doubt first; `after_each` is called once each operation
+        is settled or put back (the Issuer's progress)."""
         report = report or SyncReport()
         with write_transaction(self.engine) as conn:
             if not self._take_lease(conn, self.clock()):
@@ -294,23 +324,34 @@ class SyncEngine:
             if unknown:
                 if not self._reconcile(client, unknown, report):
                     break
+                after_each()
                 continue
             if not ready:
                 break
-            if not all(self._send(client, op, report) for op in ready):
+            if not self._send_all(client, ready, report, after_each):
                 break
         return report
+
+    def _send_all(self, client: ProductsClient, ops: list[ob.Operation], report: SyncReport,
+                  after_each: Callable[[], None]) -> bool:
+        for op in ops:
+            if not self._send(client, op, report):
+                return False
+            after_each()
+        return True
 
     def _send(self, client: ProductsClient, op: ob.Operation, report: SyncReport) -> bool:
         """Sends one operation and settles it. False: stop this pass (stopping, lease lost, or a failure)."""
         if self._stop.is_set() or not self._can_talk():
             return False
         expected, before = None, None
-        if op.kind == ob.Kind.REDEEM.value:
-            read = self._count_before_sending(client, op, report)
+        if op.kind in ob.NOT_REPEATABLE:
+            read = (self._count_before_sending(client, op, report) if op.kind == ob.Kind.REDEEM.value
+                    else self._issued_before_sending(client, op, report))
             if read is False:
                 return False
-            expected, before = (None, None) if read is None else (read + 1, read)
+            added = 1 if op.kind == ob.Kind.REDEEM.value else len(recipients_of(op.payload))
+            expected, before = (None, None) if read is None else (read + added, read)
         now = self.clock()
         with write_transaction(self.engine) as conn:
             if not self._take_lease(conn, now):
@@ -327,13 +368,17 @@ class SyncEngine:
         if sending is None:
             return True  # undone meanwhile, or no longer ours to send
         report.sent += 1
-        answer: ProductItem | None = None
+        answer: ProductItem | list[ProductItem] | None = None
         try:
             answer = self._perform(client, sending)
         except ApiError as exc:
             fate, error = fate_of_write(exchange_of(exc)), exc
         else:
-            usable = sending.kind != ob.Kind.REDEEM.value or _about(answer, sending)
+            if sending.kind == ob.Kind.ISSUE.value:
+                answer = _issued_to(answer, sending)  # type: ignore[arg-type]
+                usable = answer is not None
+            else:
+                usable = sending.kind != ob.Kind.REDEEM.value or _about(answer, sending)  # type: ignore[arg-type]
             fate, error = fate_of_write(Exchange(sent=True, status=200, usable=usable)), None
         return self._settle_send(sending, fate, error, answer, report)
 
@@ -360,27 +405,53 @@ class SyncEngine:
             return False
         return item.redemption_count
 
-    def _perform(self, client: ProductsClient, op: ob.Operation) -> ProductItem | None:
+    def _issued_before_sending(self, client: ProductsClient, op: ob.Operation, report: SyncReport) -> int | None | bool:
+        """How many items the product has just before an issue is sent: a read-back then looks only at the
+        items after these (None: the list capability is missing, a lost answer will be the manager's;
+        False: the read failed, stop this pass)."""
+        try:
+            return client.list_items(op.product_id, page=1, limit=1).total
+        except CapabilityMissing:
+            return None
+        except AuthError as exc:
+            self._pause(exc)
+            return False
+        except ApiError as exc:
+            self._failed(exc, report)
+            return False
+
+    def _perform(self, client: ProductsClient, op: ob.Operation) -> ProductItem | list[ProductItem] | None:
         if op.kind == ob.Kind.REDEEM.value:
             return client.redeem(op.product_id, op.item_uuid)
+        if op.kind == ob.Kind.ISSUE.value:
+            recipients = recipients_of(op.payload)
+            return client.issue_items(op.product_id, users=[r["user_id"] for r in recipients if r.get("user_id")],
+                                      emails=[r["email"] for r in recipients  # type: ignore[misc]
+                                              if not r.get("user_id") and r.get("email")])
         p = op.payload
         client.register_attendee(str(p["event_id"]), user_id=p.get("user_id"), email=p.get("email"),  # type: ignore[arg-type]
                                  checked_in_at=op.scanned_at)
         return None
 
-    def _settle_send(self, op: ob.Operation, fate: Fate, error: ApiError | None, answer: ProductItem | None,
-                     report: SyncReport) -> bool:
+    def _settle_send(self, op: ob.Operation, fate: Fate, error: ApiError | None,
+                     answer: ProductItem | list[ProductItem] | None, report: SyncReport) -> bool:
         now = self.clock()
         message = error.message if error is not None else ""
-        idempotent = op.kind != ob.Kind.REDEEM.value
+        idempotent = ob.Kind(op.kind).repeatable
         # A settle need not wait for the disk: lost in a power cut, the row is IN_FLIGHT again and is read
         # back. (The mark before the send must be durable: lost, it would be sent twice.)
         with write_transaction(self.engine, replaceable=True) as conn:
-            if fate is Fate.APPLIED:
+            if fate is Fate.APPLIED and isinstance(answer, list):
+                _confirm_issue(conn, op, answer, now)
+                report.confirmed += 1
+            elif fate is Fate.APPLIED:
                 count = answer.redemption_count if answer is not None else None
                 if ob.confirm(conn, op, count, answer.redeemed_at if answer is not None else None, now):
                     self._queue_checkin(conn, op, now)
                 report.confirmed += 1
+            elif fate is Fate.REFUSED and op.kind == ob.Kind.ISSUE.value:
+                _refuse_issue(conn, op, message, now)
+                report.rejected += 1
             elif fate is Fate.REFUSED:
                 ob.reject(conn, op, message, now)
                 report.rejected += 1
@@ -424,6 +495,9 @@ class SyncEngine:
                 return False
             now = self.clock()
             try:
+                if op.kind == ob.Kind.ISSUE.value:
+                    self._reconcile_issue(client, op, now, report)
+                    continue
                 item = client.get_item(op.product_id, op.item_uuid)
             except (CapabilityMissing, NotFound) as exc:
                 with write_transaction(self.engine) as conn:
@@ -447,6 +521,42 @@ class SyncEngine:
             self._settle_readback(op, item, now, report)
         return True
 
+    def _reconcile_issue(self, client: ProductsClient, op: ob.Operation, now: float, report: SyncReport) -> None:
+        """Reads back the product's items after the `before` count read when the issue was sent, and counts those
+        that went to its recipients: all of them → confirmed; none → not applied (once the settle window has
+        closed); anything else → for the manager. Without a `before` count nothing can be told apart."""
+        if op.server_count_before is None:
+            raise CapabilityMissing(Capability.LIST_ITEMS, status=None)
+        recipients = recipients_of(op.payload)
+        found = theirs(recipients, self._items_after(client, op.product_id, op.server_count_before))
+        read = ReadBack(op.server_count_before + len(found), MAX_COUNT, None)
+        use = SentUse(op.expected_count, op.server_count_before, op.sent_at, op.settle_after, op.answer_status)
+        judgement, why = judge_readback(use, read, now, self.clock_skew_s)
+        if judgement is Judgement.CONFIRMED and (read.count != op.expected_count or assign(recipients, found) is None):
+            judgement, why = Judgement.DOUBT, (f"{len(found)} items went to these {len(recipients)} recipients while "
+                                               "this issue was unanswered — check them")
+        elif judgement in (Judgement.WAIT, Judgement.DENIED) and found:
+            judgement, why = Judgement.DOUBT, (f"Only {len(found)} of {len(recipients)} recipients got an item — "
+                                               "check them")
+        self._succeeded()
+        report.reconciled += 1
+        with write_transaction(self.engine, replaceable=True) as conn:
+            if judgement is Judgement.CONFIRMED:
+                _confirm_issue(conn, op, found, now)
+                report.confirmed += 1
+            else:
+                self._settle_judgement(conn, op, judgement, why, now, read, report)
+
+    def _items_after(self, client: ProductsClient, product_id: str, before: int) -> list[ProductItem]:
+        """The product's items after the first `before` of the list (ordered by item_id)."""
+        page, skip, found = before // LIST_PAGE + 1, before % LIST_PAGE, []
+        while True:
+            listed = client.list_items(product_id, page=page, limit=LIST_PAGE)
+            found += listed.items[skip:]
+            if not listed.items or before + len(found) >= listed.total:
+                return found
+            page, skip = page + 1, 0
+
     def _settle_readback(self, op: ob.Operation, item: ProductItem, now: float, report: SyncReport) -> None:
         use = SentUse(op.expected_count, op.server_count_before, op.sent_at, op.settle_after, op.answer_status)
         read = ReadBack(item.redemption_count, item.redemption_quantity, item.redeemed_at)
@@ -456,16 +566,22 @@ class SyncEngine:
                 if ob.confirm(conn, op, item.redemption_count, item.redeemed_at, now):
                     self._queue_checkin(conn, op, now)
                 report.confirmed += 1
-            elif judgement is Judgement.USED_ELSEWHERE:
-                ob.reject(conn, op, why, now, server_count=read.count, server_redeemed_at=read.redeemed_at)
-                report.rejected += 1
-            elif judgement is Judgement.DOUBT:
-                ob.doubt(conn, op, why, now, server_count=read.count, server_redeemed_at=read.redeemed_at)
-                report.doubtful += 1
-            elif judgement is Judgement.WAIT:
-                ob.recheck_later(conn, op, why, min(op.settle_after or now, now + self.recheck_unknown_s), now)
             else:
-                ob.deny(conn, op, why, now)
+                self._settle_judgement(conn, op, judgement, why, now, read, report)
+
+    def _settle_judgement(self, conn, op: ob.Operation, judgement: Judgement, why: str, now: float,  # type: ignore[no-untyped-def]
+                          read: ReadBack, report: SyncReport) -> None:
+        """A read-back that did not confirm the operation."""
+        if judgement is Judgement.USED_ELSEWHERE:
+            ob.reject(conn, op, why, now, server_count=read.count, server_redeemed_at=read.redeemed_at)
+            report.rejected += 1
+        elif judgement is Judgement.DOUBT:
+            ob.doubt(conn, op, why, now, server_count=read.count, server_redeemed_at=read.redeemed_at)
+            report.doubtful += 1
+        elif judgement is Judgement.WAIT:
+            ob.recheck_later(conn, op, why, min(op.settle_after or now, now + self.recheck_unknown_s), now)
+        else:
+            ob.deny(conn, op, why, now)
 
     # ---- download ----
 
@@ -493,7 +609,41 @@ class SyncEngine:
                     break
             else:
                 self._succeeded()
+                for side in self.side_uploaders:
+                    side.after_download([product_id])
         return applied
+
+
+def _issued_to(answer: list[ProductItem], op: ob.Operation) -> list[ProductItem] | None:
+    """The answer's items in the order of the operation's recipients, or None when it is not about this
+    request (another product, a recipient without an item, more or fewer items)."""
+    recipients = recipients_of(op.payload)
+    if len(answer) != len(recipients) or any(str(i.product_id).lower() != op.product_id.lower() for i in answer):
+        return None
+    return assign(recipients, answer)
+
+
+def _confirm_issue(conn, op: ob.Operation, found: list[ProductItem], now: float) -> None:  # type: ignore[no-untyped-def]
+    """The server created the items: they join the replica, and the provisional items they stand for are mapped."""
+    if not ob.confirm(conn, op, None, None, now):
+        return
+    created = assign(recipients_of(op.payload), found) or []
+    apply_items(conn, items_rows(created))
+    provisional.map_to_server(conn, [(local_id, str(item.id)) for local_id, item  # type: ignore[call-overload]
+                                     in zip(op.payload.get("local_ids") or [], created)])
+
+
+def _refuse_issue(conn, op: ob.Operation, message: str, now: float) -> None:  # type: ignore[no-untyped-def]
+    """The server refused the issue: a conflict for the manager; its provisional items stay, marked refused,
+    and the uses taken of them are refused too (each listed, the scans kept)."""
+    local_ids: list[str] = list(op.payload.get("local_ids") or [])  # type: ignore[call-overload]
+    why = f"Issued offline, refused by the server: {message}" if local_ids else f"Refused by the server: {message}"
+    if not ob.reject(conn, op, why, now):
+        return
+    provisional.mark_refused(conn, local_ids, message)
+    for local_id in local_ids:
+        for use in ob.uses_of(conn, local_id):
+            ob.reject(conn, use, f"Its item was issued offline and refused by the server: {message}", now)
 
 
 def _about(item: ProductItem | None, op: ob.Operation) -> bool:

@@ -1,15 +1,21 @@
 """Putting sync together from the settings: the engine, the online lookup, and the shared monitor."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
 from app.api.settings import ApiSettings, Capability, Timeouts
 from app.config import Settings
+from app.secrets import load_voucherify_token
 from app.sync.connectivity import ConnectivityMonitor
 from app.sync.engine import SyncEngine
 from app.sync.online import OnlineLookup
+from app.voucherify.push import CatalogUploader
+from app.voucherify.settings import voucherify_settings
+
+log = logging.getLogger(__name__)
 
 
 class NotConfigured(Exception):
@@ -41,6 +47,16 @@ def build_online_sync(replica: Engine, settings: Settings, api_key: str) -> Onli
     # While offline, probe every 10 s — or sooner when calls are allowed less time than 5 s.
     monitor = ConnectivityMonitor(probe_every_s=min(10.0, 2 * api.timeouts.total))
     engine = SyncEngine(replica, api, settings.product_ids, monitor=monitor,
-                        settle_window_s=settings.api.settle_window_s)
+                        settle_window_s=settings.api.settle_window_s, side_uploaders=_side_uploaders(replica, settings))
     lookup = OnlineLookup(replica, api, lambda: engine.product_ids, monitor, on_found=engine.sync_now)
     return OnlineSync(engine, lookup)
+
+
+def _side_uploaders(replica: Engine, settings: Settings) -> list[CatalogUploader]:
+    """Voucherify's catalog, when it is set up (a token that cannot be used is said once, in the log)."""
+    try:
+        target = voucherify_settings(settings, load_voucherify_token())
+    except ValueError as exc:
+        log.warning("Voucherify settings cannot be used: %s", exc)
+        return []
+    return [] if target is None else [CatalogUploader(replica, target)]

@@ -1,24 +1,32 @@
 """What Voucherify should hear: each downloaded product whose upsert body changed since it was last sent.
 
-The body last sent is kept in sync_state (`voucherify:<product id>`), so a product is pushed when it is new
-or when something Voucherify shows (name, price, type, uses, active, event) changed, and never twice for
-the same change.
+The body last sent (or queued) is kept in sync_state (`voucherify:<product id>`), so a product is pushed
+when it is new or when something Voucherify shows (name, price, type, uses, active, event) changed, and
+never twice for the same change. The sync engine queues changes after each product refresh and lets the
+`CatalogUploader` send them; `usher voucherify push` sends them at once.
 """
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, select
 
 from app.api.errors import ApiError, AuthError
+from app.store import lease, outbox
 from app.store.db import read_transaction, write_transaction
 from app.store.models import Event
 from app.store.replica import products
 from app.sync.download import read_state, write_state
 from app.voucherify.catalog import ProductFacts, upsert_body
 from app.voucherify.client import VoucherifyClient
+from app.voucherify.settings import VoucherifySettings
 
+log = logging.getLogger(__name__)
 events = Event.__table__
+CATALOG_LEASE = "voucherify"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +101,73 @@ def push_now(engine: Engine, client: VoucherifyClient, product_ids: list[str] | 
 
 def _key(product_id: str) -> str:
     return f"voucherify:{product_id}"
+
+
+def queue_changes(engine: Engine, product_ids: list[str], now: float) -> int:
+    """After a product refresh: each product whose body changed is queued as a CATALOG operation in the
+    outbox (sent by `CatalogUploader`, waiting like a redemption while Voucherify cannot be reached)."""
+    with write_transaction(engine) as conn:
+        pending = changes(conn, product_ids)
+        for change in pending.changes:
+            outbox.enqueue(conn, outbox.Kind.CATALOG, item_uuid=change.product_id, product_id=change.product_id,
+                           at=now, station="", payload=change.body)
+            record_sent(conn, change)  # what Voucherify will hold: the next change is measured against it
+        for name, why in pending.unusable:
+            log.warning("Product %s cannot be sent to Voucherify: %s", name, why)
+    return len(pending.changes)
+
+
+class CatalogUploader:
+    """Sends the queued CATALOG operations to Voucherify, one holder at a time (its own lease). An upsert is
+    idempotent by `source_id`, so a lost answer is simply sent again; a refusal is kept, with Voucherify's
+    message, for the manager (`usher conflicts`)."""
+
+    def __init__(self, engine: Engine, settings: VoucherifySettings, clock: Callable[[], float] = time.time,
+                 retry_s: float = 30.0) -> None:
+        self.engine, self.settings, self.clock, self.retry_s = engine, settings, clock, retry_s
+        self.owner = lease.new_owner()
+
+    def after_download(self, product_ids: list[str]) -> None:
+        queue_changes(self.engine, product_ids, self.clock())
+
+    def upload(self) -> PushReport:
+        """One pass: sends what is due, holding the catalog lease only while it does."""
+        report = PushReport()
+        try:
+            self._upload(report)
+        finally:
+            with write_transaction(self.engine) as conn:
+                lease.release(conn, CATALOG_LEASE, self.owner)
+        return report
+
+    def _upload(self, report: PushReport) -> None:
+        with VoucherifyClient(self.settings) as client:
+            while True:
+                now = self.clock()
+                with write_transaction(self.engine) as conn:
+                    if not lease.acquire(conn, CATALOG_LEASE, self.owner, now, self.settings.timeouts.total + 10):
+                        return
+                    # Left in flight by an uploader that died: an upsert is simply sent again.
+                    outbox.take_over_interrupted(conn, self.owner, now, 0.0, kinds=(outbox.Kind.CATALOG,))
+                    ready = outbox.next_to_send(conn, now, 1, kinds=(outbox.Kind.CATALOG,))
+                    sending = ready and outbox.mark_sending(conn, ready[0], self.owner, now, 0.0, expected_count=None)
+                if not sending or not self._send(client, sending, report):
+                    return
+
+    def _send(self, client: VoucherifyClient, op: outbox.Operation, report: PushReport) -> bool:
+        change = Change(op.product_id, str(op.payload.get("name", "")), op.payload, ())
+        try:
+            answer = client.upsert_product(op.payload)
+        except ApiError as exc:
+            now = self.clock()
+            with write_transaction(self.engine, replaceable=True) as conn:
+                if exc.transient or isinstance(exc, AuthError):
+                    outbox.hand_back(conn, op, self.owner, exc.message, now + self.retry_s, now)
+                    return False
+                outbox.reject(conn, op, f"Voucherify refused: {exc.message}", now)
+            report.refused.append((change.name, exc.message))
+            return True
+        with write_transaction(self.engine, replaceable=True) as conn:
+            outbox.confirm(conn, op, None, None, self.clock())
+        report.sent.append((change, answer.id))
+        return True

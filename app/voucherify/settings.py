@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from app.api.settings import Timeouts
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 CLUSTERS = ("api", "us1.api", "as1.api")  # Europe (default), United States, Asia
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -40,3 +44,12 @@ class VoucherifySettings:
 
     def secrets(self) -> tuple[str, ...]:
         return (self.app_token, self.app_id)
+
+
+def voucherify_settings(settings: Settings, token: str) -> VoucherifySettings | None:
+    """The runtime settings, or None while Voucherify is not set up (off unless configured); ValueError
+    with a plain reason when they cannot be used."""
+    config = settings.voucherify
+    if not config.app_id:
+        return None
+    return VoucherifySettings(config.app_id, token, cluster=config.cluster, address=config.address)

@@ -119,3 +119,42 @@ def test_undo_keeps_its_promise_online_because_the_upload_waits_out_the_undo_win
                 assert client.get_item(demo.GA.id, ticket).redemption_count == 0  # never reached the server
         finally:
             kiosk.close()
+
+
+def test_a_venue_kiosk_keeps_deciding_while_the_venue_database_is_gone_and_merges_when_it_is_back(qtbot, tmp_path):
+    from app.cli.demo import DEMO_REPLICA
+    from app.services.door import VenueDoor
+    from app.services.importer import import_file
+    from app.store.db import open_replica
+    from app.store.pg_server import ThrowawayPostgres
+    from app.store.replica import items
+
+    ga = [demo.item_uuid(demo.GA, n) for n in (11, 12)]
+    with ThrowawayPostgres() as server:  # a server of its own: this test stops it
+        venue = open_replica(server.create_database("venue"))
+        import_file(venue, DEMO_REPLICA)
+        kiosk = build_kiosk(venue, Settings(), "", None, snapshot_url=f"sqlite:///{tmp_path / 'copy.db'}")
+        qtbot.addWidget(kiosk.window)
+        try:
+            assert isinstance(kiosk.station, VenueDoor)
+            qtbot.waitUntil(lambda: kiosk.station.snapshot_refreshed, timeout=20_000)  # the ticker made the copy
+
+            def scan(payload: str):  # type: ignore[no-untyped-def]
+                with qtbot.waitSignal(kiosk.window.verdict_shown, timeout=20_000) as shown:
+                    kiosk.window.on_payload(payload, None)
+                return shown.args[0]
+
+            server.halt()
+            first, second = scan(ga[0]), scan(ga[1])
+            assert first.accepted and second.accepted  # decided from the door's own copy
+            assert "Venue database unreachable" in kiosk.window.sync.status().message
+            assert kiosk.station.undo(first.scan_id)  # undone on the copy that holds it
+            server.boot()
+            qtbot.waitUntil(lambda: kiosk.station.unreachable_since is None, timeout=30_000)
+            assert "Venue database" not in kiosk.window.sync.status().message
+        finally:
+            kiosk.close()
+        with venue.connect() as conn:
+            pending = dict(conn.execute(select(items.c.id, items.c.pending_count).where(items.c.id.in_(ga))).all())
+        assert pending == {ga[0]: 0, ga[1]: 1}  # the undone use was not merged, the other was
+        venue.dispose()

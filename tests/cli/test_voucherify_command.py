@@ -37,3 +37,12 @@ def test_push_upserts_every_product_once_and_then_nothing_until_one_changes(tmp_
 def test_push_without_voucherify_set_up_says_what_to_set(db_url):
     result = push(db_url, "")
     assert result.returncode == 2 and "Voucherify is not set up" in result.stderr
+
+
+def test_the_token_is_stored_from_standard_input_for_only_its_user_and_push_uses_it(tmp_path, db_url):
+    env = {k: v for k, v in os.environ.items() if k != "USHER_VOUCHERIFY_TOKEN"}
+    stored = subprocess.run([sys.executable, "-m", "app.cli.main", "voucherify", "token"], input="tok-9876\n",
+                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert stored.returncode == 0 and "tok-9876" not in stored.stdout + stored.stderr
+    token_file = tmp_path / "config" / "voucherify-token.token"
+    assert token_file.read_text() == "tok-9876" and token_file.stat().st_mode & 0o777 == 0o600

@@ -52,7 +52,8 @@ def test_sigkill_while_redeeming_in_a_loop_loses_nothing_committed_and_leaves_no
 
     engine = open_replica(db_url)  # "restart"
     with engine.connect() as conn:
-        assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        if conn.dialect.name == "sqlite":  # PostgreSQL checks its own pages (WAL replay) and has no such pragma
+            assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         accepted = set(conn.execute(select(scans.c.id).where(scans.c.verdict == "ACCEPTED")).scalars())
         queued_scans = set(conn.execute(select(outbox.c.scan_id)).scalars())
         pending = conn.execute(select(func.sum(items.c.pending_count))).scalar()
