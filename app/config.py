@@ -4,9 +4,11 @@ Secrets are not in it: the API key lives in app.secrets, and the PIN only as a s
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Literal
 
 import platformdirs
@@ -19,6 +21,21 @@ APP_NAME = "usher"
 
 class SettingsError(Exception):
     """A settings file that cannot be used; the message says which field and why."""
+
+
+PLAIN_HTTP_REFUSED = ("Plain http:// would send the API key unencrypted: use https:// "
+                      "(http:// is only for a server on this computer, such as the simulator)")
+
+
+def is_loopback(url: str) -> bool:
+    """Whether `url` names this computer (localhost, 127.0.0.0/8, ::1): the only place plain http may go."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class ApiSettings(BaseModel):
@@ -47,6 +64,8 @@ class ApiSettings(BaseModel):
         value = value.strip()
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        if value.startswith("http://") and not is_loopback(value):
+            raise ValueError(PLAIN_HTTP_REFUSED)
         return value.rstrip("/")
 
 
@@ -90,7 +109,7 @@ class Settings(BaseModel):
     verdict_seconds: float = Field(3.0, ge=1, le=30)
     cooldown_s: float = Field(3.0, ge=0.5, le=60)
     sounds: bool = True
-    pin_hash: str = ""  # app.secrets.hash_pin; empty: no PIN set yet
+    pin_hash: str = ""  # the manager PIN, as app.secrets.hash_pin; empty: no PIN set yet
     # The venue's shared PostgreSQL replica (docs/venue.md; station setup tests it with
     # app.store.venue.check_venue). Empty: this kiosk's own SQLite replica. Never with the password,
     # which lives in the kiosk user's ~/.pgpass.
@@ -144,13 +163,21 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(f"{path}: cannot read ({exc.strerror})") from None
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Writes atomically: a crash leaves either the old or the new file, never half of one."""
-    path = path or settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(settings.model_dump(), indent=2), encoding="utf-8")
+def write_private(path: Path, text: str) -> None:
+    """Writes `path` readable by this user only (0600 in a 0700 folder, whatever the umask), atomically:
+    a crash leaves either the old or the new file, never half of one."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an old .tmp left by a crash keeps its mode through O_CREAT
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
     os.replace(tmp, path)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """The settings hold the PIN's hash: only this user may read them."""
+    write_private(path or settings_path(), json.dumps(settings.model_dump(), indent=2))
 
 
 def load_settings_or_explain() -> Settings | None:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs Usher for the current user on a Debian/Ubuntu kiosk: system packages, a private virtual
-# environment, a desktop entry, and (with --autostart) a user service that starts the locked kiosk at login.
+# environment and a desktop entry. With --autostart, a user service starts the locked kiosk at every
+# desktop login; with --cage, the locked kiosk runs alone in the cage compositor on tty1, with no desktop
+# at all (the standard way to lock a Linux kiosk; needs sudo). Both ask for the manager PIN first.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${XDG_DATA_HOME:-$HOME/.local/share}/usher/venv"
@@ -10,10 +12,30 @@ python3 -m venv "$venv"
 "$venv/bin/pip" install -q --upgrade pip
 "$venv/bin/pip" install -q "$here"
 install -Dm644 "$here/packaging/usher.desktop" "${XDG_DATA_HOME:-$HOME/.local/share}/applications/usher.desktop"
-if [[ "${1:-}" == "--autostart" ]]; then
-  install -Dm644 "$here/packaging/usher-kiosk.service" "$HOME/.config/systemd/user/usher-kiosk.service"
-  systemctl --user daemon-reload
-  systemctl --user enable usher-kiosk.service
-  echo "The kiosk starts, locked, at the next graphical login."
-fi
+
+ask_for_pin() {  # a locked kiosk refuses to start without a manager PIN
+  if ! grep -q '"pin_hash": "scrypt' "${USHER_CONFIG_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/usher}/settings.json" 2>/dev/null; then
+    echo "Choose the manager PIN (it guards guests' data, settings and leaving the kiosk):"
+    "$venv/bin/usher" pin set
+  fi
+}
+
+case "${1:-}" in
+  --autostart)
+    ask_for_pin
+    install -Dm644 "$here/packaging/usher-kiosk.service" "$HOME/.config/systemd/user/usher-kiosk.service"
+    systemctl --user daemon-reload
+    systemctl --user enable usher-kiosk.service
+    echo "The kiosk starts, locked, at the next graphical login."
+    ;;
+  --cage)
+    ask_for_pin
+    sudo apt-get install -y cage
+    sudo install -m644 "$here/packaging/usher-cage@.service" /etc/systemd/system/usher-cage@.service
+    sudo systemctl daemon-reload
+    sudo systemctl disable getty@tty1.service
+    sudo systemctl enable "usher-cage@$(id -un).service"
+    echo "At the next boot tty1 shows the locked kiosk alone (cage); no desktop session is needed."
+    ;;
+esac
 echo "Installed: $venv/bin/usher"

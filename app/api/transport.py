@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from difflib import SequenceMatcher
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol, TypeVar
 
@@ -49,6 +51,35 @@ CallObserver = Callable[[str, bool, float], None]
 _BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError,
                    httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 _SERVER_TEXT_LIMIT = 300
+REDACTED = "***"
+# A value after a word that introduces a credential ("Bearer x", "api_key=x", "token: x"), and JWTs.
+_CREDENTIAL = re.compile(r"(?i)\b(bearer|basic|token|api[_-]?key|x-api-key|authorization|secret|password)"
+                         r"(\W{1,3})([^\s\"',;}]+)")
+_JWT = re.compile(r"\beyJ[\w-]+\.[\w-]+\.[\w-]+")
+_WORD = re.compile(r"[^\s\"',;:=(){}\[\]<>]{6,}")
+_MIN_SECRET = 6  # a secret shorter than this is not looked for in disguise (it would match ordinary words)
+
+
+def looks_like(word: str, secret: str) -> bool:
+    """Whether `word` is `secret` in disguise: any case, reversed, a part of it (6 characters or more), or
+    nearly it (a character or two added, dropped or changed)."""
+    word, secret = word.lower(), secret.lower()
+    for candidate in (secret, secret[::-1]):
+        if word in candidate or candidate in word:
+            return True
+        if SequenceMatcher(None, word, candidate, autojunk=False).ratio() >= 0.8:
+            return True
+    return False
+
+
+def redact(text: str, secrets: tuple[str, ...]) -> str:
+    """`text` with credentials, and anything resembling one of `secrets`, replaced by ***."""
+    text = _JWT.sub(REDACTED, _CREDENTIAL.sub(lambda m: m[1] + m[2] + REDACTED, text))
+    for secret in secrets:
+        if secret:  # the exact secret, whatever its length
+            text = text.replace(secret, REDACTED)
+    disguised = [s for s in secrets if len(s) >= _MIN_SECRET]
+    return _WORD.sub(lambda m: REDACTED if any(looks_like(m[0], s) for s in disguised) else m[0], text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +144,8 @@ class Transport:
             self._observe(call.endpoint, healthy, time.perf_counter() - started)
 
     def _redact(self, text: str) -> str:
-        """Server-provided text, trimmed, on one line, and with the credentials blanked out should it echo them."""
-        text = " ".join(text.split())[:_SERVER_TEXT_LIMIT]
-        for secret in self._settings.secrets():
-            text = text.replace(secret, "***")
-        return text
+        """Server-provided text, trimmed, on one line, without credentials or a secret in any disguise."""
+        return redact(" ".join(text.split())[:_SERVER_TEXT_LIMIT], self._settings.secrets())
 
     def _exchange(self, call: Call) -> tuple[int, httpx.Headers, bytes]:
         t = self._settings.timeouts
@@ -174,11 +202,11 @@ class Transport:
             errors = _json_field(body, "errors")
             listed = [self._redact(e) for e in errors if isinstance(e, str)] if isinstance(errors, list) else []
             return BadRequest(listed or ([said] if said else []), **where)
+        # A refused key's answer is never repeated: a server (or an impostor) may quote the key in it.
         if status == 401:
-            return Unauthorized(f"The API key is missing or expired: {said or 'no reason given'}", status=401,
-                                **where)
+            return Unauthorized("The API key is missing or expired (the server answered 401)", status=401, **where)
         if status == 403:
-            return Forbidden(f"The API key is not valid or not allowed to do this: {said or 'no reason given'}",
+            return Forbidden("The API key is not valid or not allowed to do this (the server answered 403)",
                              status=403, **where)
         if status == 404:
             return NotFound(f"Not found: {said or 'the server knows no such resource'}", status=404, **where)

@@ -133,7 +133,7 @@ def _write(issuer: Issuer, args: argparse.Namespace, recipients: list[str], sett
 
 def _online(replica, settings: Settings) -> SyncEngine | None:  # type: ignore[no-untyped-def]
     try:
-        return build_online_sync(replica, settings, load_api_key()).engine
+        return build_online_sync(replica, settings, load_api_key(settings.api.base_url)).engine
     except NotConfigured:
         print("No Products API set up (give --api URL and set USHER_API_KEY), or use --offline.", file=sys.stderr)
     except ValueError as exc:
@@ -197,7 +197,7 @@ def _customers(args: argparse.Namespace) -> int:
         if args.api:
             settings.api.base_url = args.api.rstrip("/")
         try:
-            with ProductsClient(api_settings(settings, load_api_key())) as client:
+            with ProductsClient(api_settings(settings, load_api_key(settings.api.base_url))) as client:
                 stored = download_customers(replica, client)
         except (NotConfigured, ValueError) as exc:
             print(f"No usable Products API set up: {exc}", file=sys.stderr)

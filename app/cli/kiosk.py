@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from app.config import load_settings_or_explain, settings_path
 from app.secrets import load_api_key
@@ -17,11 +18,15 @@ def _kiosk(args: argparse.Namespace) -> int:
     settings = load_settings_or_explain()
     if settings is None:
         return 2
+    if args.locked and not settings.pin_hash:
+        # Locked with no PIN, the first person at the kiosk would choose one, and own it.
+        print("A locked kiosk needs a manager PIN first: run `usher pin set`, then start again.", file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication(["usher"])
     replica = open_replica(args.db)
-    kiosk = build_kiosk(replica, settings, load_api_key(), args.camera or settings.camera, settings_file=settings_path(),
+    kiosk = build_kiosk(replica, settings, load_api_key(settings.api.base_url), args.camera or settings.camera, settings_file=settings_path(),
                         first_run=not settings_path().exists(), locked=args.locked)
-    kiosk.window.settings_changed.connect(lambda new: kiosk.replace_sync(new, load_api_key()))
+    kiosk.window.settings_changed.connect(lambda new: kiosk.replace_sync(new, load_api_key(new.api.base_url)))
     wedge = KeyboardWedge()
     wedge.install(app)
     kiosk.window.attach_keyboard_wedge(wedge)

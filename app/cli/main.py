@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from app.files import secure_files
 from app.runtime import tune_gc
 
 # Each module defines `register(subparsers)`, which adds its sub-commands and sets `func` on them.
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    secure_files(args.db)
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:

@@ -52,7 +52,7 @@ def _sync(args: argparse.Namespace) -> int:
         return _probe(settings, args)
     try:
         replica = open_replica(args.db)
-        sync = build_online_sync(replica, settings, load_api_key())
+        sync = build_online_sync(replica, settings, load_api_key(settings.api.base_url))
     except NotConfigured:
         print("No Products API set up: give --api URL and set the key (USHER_API_KEY or station setup).",
               file=sys.stderr)
@@ -101,7 +101,7 @@ def _exit_status(report: SyncReport, paused: bool, waiting: int, has_products: b
 def _probe(settings, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
     """Tests the connection, prints what the server offers, and stores the capabilities it could tell."""
     try:
-        api = api_settings(settings, load_api_key())
+        api = api_settings(settings, load_api_key(settings.api.base_url))
     except (NotConfigured, ValueError) as exc:
         print(f"No usable Products API set up: {exc}", file=sys.stderr)
         return Exit.NOT_CONFIGURED

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.domain.payload import InvalidPayload, ItemReference, clean, parse_payload
 from app.domain.signing import ProvisionalCode, verify
 from app.domain.rules import StationRules, check
+from app.domain.scan_audit import audit_text
 from app.domain.verdict import Use, Verdict, VerdictKind
 from app.store import outbox, provisional, venue_keys
 from app.store.db import write_transaction
@@ -90,7 +91,7 @@ class Station:
         """Decides one scan. Never raises: a failure is an ERROR verdict and changes nothing."""
         at = self.clock()
         parsed = parse_payload(raw)
-        audit_payload = clean(raw)
+        audit_payload = audit_text(clean(raw), parsed)  # never the content of a code that is not a ticket
         try:
             if isinstance(parsed, InvalidPayload):
                 verdict = Verdict(VerdictKind.INVALID_CODE, parsed.reason, self.rules.name, _utc(at))

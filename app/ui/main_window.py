@@ -8,7 +8,12 @@ and an unknown item may be asked of the server. Scans are decided one at a time,
 
 A scan never takes staff off the page they are on: on the scan screen the verdict fills it; over any
 other page (manager, PIN, search, setup) it shows as an overlay that closes by itself (or on a tap) and
-leaves the page as it was. The manager PIN stays good for a few minutes (app.ui.manager_session).
+leaves the page as it was.
+
+Two roles share the kiosk. A steward scans and may undo their own last scan, with no PIN: that is the scan
+screen. Everything that shows guests' personal data or changes the station — search and manual check-in,
+the manager view, setup, leaving the kiosk lock — is the manager's, behind the manager PIN, which stays
+good for a few minutes (app.ui.manager_session); when it lapses, those pages close by themselves.
 """
 from __future__ import annotations
 
@@ -23,17 +28,19 @@ from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
-from app.config import Settings, save_settings
+from app.config import Settings, config_dir, save_settings
 from app.domain.presentation import UNDO_REFUSED_DETAIL, UNDONE_DETAIL, look
 from app.domain.verdict import Verdict
 from app.scan.pipeline import QtScanPipeline, ScanEvent
 from app.scan.sources import Frame, SourceState
 from app.scan.wedge import KeyboardWedge
+from app.secrets import PIN_ATTEMPTS_FILE, PinAttempts
 from app.services.station import Station
 from app.sync.status import Override, SyncControl
 from app.ui.background import Background
 from app.ui.camera_preview import NO_CAMERA, CameraPreview, camera_problem, camera_state_text
 from app.ui.gui_thread_gc import GuiThreadGarbageCollector
+from app.ui.keyboard_grab import KeyboardGrab
 from app.ui.manager_page import ManagerPage
 from app.ui.manager_session import ManagerSession
 from app.ui.pin_page import PinPage
@@ -80,6 +87,7 @@ class MainWindow(QMainWindow):
         kiosk: bool = False,
         key_store: KeyStore | None = None,
         manager_session: ManagerSession | None = None,
+        pin_attempts: PinAttempts | None = None,
     ) -> None:
         super().__init__()
         self.engine, self.settings, self.station, self.sync = engine, settings, station, sync
@@ -90,13 +98,15 @@ class MainWindow(QMainWindow):
         self._after_pin: Callable[[], None] | None = None
         self.manager_session = manager_session or ManagerSession()
         self.kiosk_locked = False
+        self._keyboard = KeyboardGrab(self)
 
         self.sounds = SoundPlayer(enabled=settings.sounds, parent=self)
         self.preview = CameraPreview()
         self.panel = VerdictPanel(self.preview)
         self.strip = StatusStrip()
         self.search_page = SearchPage(engine, self._reader)
-        self.pin_page = PinPage()
+        attempts_folder = settings_file.parent if settings_file is not None else config_dir()
+        self.pin_page = PinPage(pin_attempts or PinAttempts(attempts_folder / PIN_ATTEMPTS_FILE))
         self.manager_page = ManagerPage(engine, self._reader)
         self.setup_page = SetupPage(engine, self._reader, key_store or SecretsKeyStore(), settings_file)
         self.pages = PagesWithOverlay()
@@ -138,6 +148,7 @@ class MainWindow(QMainWindow):
         self.strip.override_requested.connect(self._set_override)
         self.search_page.check_in_requested.connect(self._check_in_from_search)
         self.search_page.back_requested.connect(self.show_scanning)
+        self.search_page.activity.connect(self.manager_session.touch)
         self.pin_page.granted.connect(self._pin_granted)
         self.pin_page.pin_chosen.connect(self._keep_pin)
         self.pin_page.cancelled.connect(self.show_scanning)
@@ -153,6 +164,7 @@ class MainWindow(QMainWindow):
 
         self._sync_timer = QTimer(self, interval=SYNC_POLL_MS)
         self._sync_timer.timeout.connect(self.poll_sync)
+        self._sync_timer.timeout.connect(self._close_lapsed_pages)
         self._sync_timer.start()
         self.on_camera_state(NO_CAMERA)
         self.apply_settings(settings)
@@ -195,7 +207,9 @@ class MainWindow(QMainWindow):
         self._writer.submit(lambda: self.station.redeem(text), lambda verdict: self.show_verdict(verdict, captured_at))
 
     def _check_in_from_search(self, item_uuid: str) -> None:
-        """Staff chose this guest: the verdict shows full screen, as for a scan at the door."""
+        """The manager chose this guest: the verdict shows full screen, as for a scan at the door."""
+        if not self._manager_present():
+            return
         self.show_scanning()
         self.on_payload(item_uuid)
 
@@ -265,6 +279,7 @@ class MainWindow(QMainWindow):
         self.strip.set_station(self.station.rules.name)
         self.panel.set_ready_preset(self.station.rules.preset)
         self.manager_page.hide_names = settings.hide_names
+        self.search_page.hide_names = settings.hide_names
         self.manager_page.api_flags = ({"list_items": settings.api.list_items, "get_item": settings.api.get_item,
                                         "sales": settings.api.sales} if settings.api.base_url else {})
         self.setWindowTitle(f"Usher — {self.station.rules.name}")
@@ -298,6 +313,9 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.panel)
 
     def open_search(self) -> None:
+        self._behind_pin("Search", self._show_search)
+
+    def _show_search(self) -> None:
         self.search_page.reset()
         self.pages.setCurrentWidget(self.search_page)
 
@@ -313,8 +331,21 @@ class MainWindow(QMainWindow):
             then()
             return
         self._after_pin = then
-        self.pin_page.ask(self.settings.pin_hash, purpose)
+        # On a locked kiosk a PIN is never chosen on screen: whoever stands in front of it would own it.
+        self.pin_page.ask(self.settings.pin_hash, purpose, may_choose=not self.kiosk_locked)
         self.pages.setCurrentWidget(self.pin_page)
+
+    def _manager_present(self) -> bool:
+        """Whether the manager's pages may show: the PIN was entered lately, or none is set yet (a fresh
+        station being set up, which is never a locked one)."""
+        return self.manager_session.unlocked or not (self.settings.pin_hash or self.kiosk_locked)
+
+    def _close_lapsed_pages(self) -> None:
+        """Once the manager's PIN has lapsed, guests' data and settings leave the screen."""
+        if self.pages.currentWidget() in (self.search_page, self.manager_page, self.setup_page) \
+                and not self._manager_present():
+            self.search_page.reset()
+            self.show_scanning()
 
     def _pin_granted(self) -> None:
         then, self._after_pin = self._after_pin, None
@@ -336,10 +367,15 @@ class MainWindow(QMainWindow):
     # ---- kiosk lock ----
 
     def lock_kiosk(self) -> None:
-        """Full screen; closing is refused until kiosk mode is left from the manager view (PIN)."""
+        """Full screen, on top of other windows, with the keyboard grabbed where the platform allows (no
+        Alt+Tab to another window); closing is refused until kiosk mode is left from the manager view (PIN).
+        The standard lock is a kiosk compositor with no other window at all (packaging/usher-kiosk.service)."""
         self.kiosk_locked = True
+        self.manager_session.lock()
         self.manager_page.set_kiosk_locked(True)
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         self.showFullScreen()
+        self._keyboard.start()
         self.show_scanning()
 
     def _toggle_kiosk(self) -> None:
@@ -348,6 +384,8 @@ class MainWindow(QMainWindow):
         if self.kiosk_locked:
             self.kiosk_locked = False
             self.manager_page.set_kiosk_locked(False)
+            self._keyboard.stop()
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, False)
             self.showNormal()
         else:
             self.lock_kiosk()
@@ -371,14 +409,15 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stops polling and lets scans already read finish recording."""
+        self._keyboard.stop()
         self._sync_timer.stop()
         self._writer.shutdown()
         self._reader.shutdown()
         self._gc.stop()
 
     def idle(self) -> bool:
-        """True when no scan, search or report is in progress."""
-        return self._writer.idle() and self._reader.idle()
+        """True when no scan, search, report or PIN check is in progress."""
+        return self._writer.idle() and self._reader.idle() and not self.pin_page.checking
 
     def save_screenshot(self, path: Path) -> bool:
         return self.grab().save(str(path))

@@ -1,29 +1,47 @@
-"""PIN entry for the manager view, station setup and leaving kiosk mode: a big field and an
-on-screen keypad. With no PIN set yet, it asks to choose one (twice) instead."""
+"""PIN entry for the manager's pages (search, the manager view, station setup, leaving kiosk mode): a big
+field and an on-screen keypad. With no PIN set yet, it asks to choose one (twice) instead — except on a
+locked kiosk, where whoever stands in front of it would choose it.
+
+A PIN check costs about a second of scrypt (app.secrets), so it runs off the UI thread. Wrong PINs are
+counted on disk (PinAttempts): after a few, the keypad rests, longer after each, across restarts.
+"""
 from __future__ import annotations
+
+import math
+import threading
+from typing import Any, Callable
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.secrets import check_pin, hash_pin
+from app.secrets import MANAGER_PIN_MIN, PIN_MAX, PinAttempts, check_pin, hash_pin, pin_problem
 
-PIN_MIN, PIN_MAX = 4, 8
-MAX_WRONG = 5  # then the keypad rests, so a PIN cannot be guessed by trying them all
-LOCKOUT_S = 30
+NO_PIN_ON_A_LOCKED_KIOSK = ("No manager PIN is set. On this computer, run “usher pin set”, "
+                            "then restart the kiosk.")
+
+
+def rest_text(seconds: float) -> str:
+    minutes = math.ceil(seconds / 60)
+    wait = f"{math.ceil(seconds)} s" if seconds < 60 else f"{minutes} minute{'s' if minutes > 1 else ''}"
+    return f"Too many wrong PINs — try again in {wait}"
 
 
 class PinPage(QWidget):
     granted = Signal()  # the right PIN was entered, or a new one chosen
     pin_chosen = Signal(str)  # the hash of a newly chosen PIN, to keep in the settings
     cancelled = Signal()
+    _worked = Signal(object, object)  # what to call on the UI thread, and the result to call it with
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, attempts: PinAttempts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pinPage")
         self._pin_hash = ""
+        self._may_choose = True
         self._first_choice: str | None = None
-        self._wrong = 0
+        self._attempts = attempts
+        self.checking = False
+        self._worked.connect(lambda then, result: then(result))
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -77,20 +95,29 @@ class PinPage(QWidget):
 
     @property
     def choosing(self) -> bool:
-        return not self._pin_hash
+        return not self._pin_hash and self._may_choose
 
-    def ask(self, pin_hash: str, purpose: str) -> None:
-        """Prepares the page: verify against `pin_hash`, or choose a PIN when there is none."""
+    def ask(self, pin_hash: str, purpose: str, may_choose: bool = True) -> None:
+        """Prepares the page: verify against `pin_hash`, or choose a PIN when there is none and `may_choose`."""
         self._pin_hash = pin_hash
+        self._may_choose = may_choose
         self._first_choice = None
         self.title.setText(purpose)
         self.message.clear()
         self.field.clear()
         if self.choosing:
-            self._prompt(f"No manager PIN yet — choose one ({PIN_MIN} to {PIN_MAX} digits). "
-                         "It guards settings, the manager view and leaving kiosk mode.")
+            self._prompt(f"No manager PIN yet — choose one ({MANAGER_PIN_MIN} to {PIN_MAX} digits). It guards "
+                         "guests' names, search, settings, the manager view and leaving kiosk mode.")
+        elif not pin_hash:
+            self._prompt(NO_PIN_ON_A_LOCKED_KIOSK)
         else:
             self._prompt("Enter the manager PIN")
+        usable = bool(pin_hash) or self.choosing  # else there is nothing to type: no keypad to tempt anyone
+        self._set_keypad(usable)
+        for widget in (self.field, *self.keys.values()):
+            widget.setVisible(usable)
+        if rest := self._attempts.rest_s() if pin_hash else 0.0:
+            self._start_rest(rest)
         self.field.setFocus()
 
     def _prompt(self, text: str) -> None:
@@ -101,22 +128,31 @@ class PinPage(QWidget):
     def submit(self) -> None:
         pin = self.field.text()
         self.field.clear()
+        if self.checking:
+            return
         if self.choosing:
             self._choose(pin)
-        elif check_pin(pin, self._pin_hash):
-            self._wrong = 0
-            self.message.clear()
+        elif self._pin_hash:
+            if rest := self._attempts.rest_s():  # the file may say so although this page does not know yet
+                self._start_rest(rest)
+                return
+            self._busy("Checking…")
+            pin_hash = self._pin_hash
+            self._off_the_ui_thread(lambda: check_pin(pin, pin_hash), self._checked)
+
+    def _checked(self, right: bool) -> None:
+        self._done()
+        if right:
+            self._attempts.right()
             self.granted.emit()
+        elif rest := self._attempts.wrong():
+            self._start_rest(rest)
         else:
-            self._wrong += 1
-            if self._wrong >= MAX_WRONG:
-                self._start_rest()
-            else:
-                self.message.setText("Wrong PIN — try again")
+            self.message.setText("Wrong PIN — try again")
 
     def _choose(self, pin: str) -> None:
-        if not PIN_MIN <= len(pin) <= PIN_MAX:
-            self.message.setText(f"Use {PIN_MIN} to {PIN_MAX} digits")
+        if problem := pin_problem(pin):
+            self.message.setText(problem)
             return
         if self._first_choice is None:
             self._first_choice = pin
@@ -125,11 +161,38 @@ class PinPage(QWidget):
             return
         if pin != self._first_choice:
             self._first_choice = None
-            self._prompt(f"Choose a manager PIN ({PIN_MIN} to {PIN_MAX} digits)")
+            self._prompt(f"Choose a manager PIN ({MANAGER_PIN_MIN} to {PIN_MAX} digits)")
             self.message.setText("The two PINs differ — choose again")
             return
-        self.pin_chosen.emit(hash_pin(pin))
+        self._busy("Keeping the new PIN…")
+        self._off_the_ui_thread(lambda: hash_pin(pin), self._chosen)
+
+    def _chosen(self, pin_hash: str) -> None:
+        self._done()
+        self.pin_chosen.emit(pin_hash)
         self.granted.emit()
+
+    def _off_the_ui_thread(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        """Runs `work` (a second of scrypt) on a thread of its own; `then(result)` runs on the UI thread.
+        A plain thread, not a Background queue: the check never waits behind, or holds up, a scan."""
+        def run() -> None:
+            result = work()
+            try:
+                self._worked.emit(then, result)
+            except RuntimeError:  # the page was closed meanwhile: nobody is waiting for the answer
+                pass
+
+        threading.Thread(target=run, name="pin-check", daemon=True).start()
+
+    def _busy(self, text: str) -> None:
+        self.checking = True
+        self._set_keypad(False)
+        self.message.setText(text)
+
+    def _done(self) -> None:
+        self.checking = False
+        self._set_keypad(True)
+        self.message.clear()
 
     def _press(self, key: str) -> None:
         if key == "OK":
@@ -139,16 +202,16 @@ class PinPage(QWidget):
         else:
             self.field.insert(key)
 
-    def _start_rest(self) -> None:
-        self.field.setEnabled(False)
+    def _set_keypad(self, enabled: bool) -> None:
+        self.field.setEnabled(enabled)
         for button in self.keys.values():
-            button.setEnabled(False)
-        self.message.setText(f"Too many wrong PINs — try again in {LOCKOUT_S} s")
-        self._rest.start(LOCKOUT_S * 1000)
+            button.setEnabled(enabled)
+
+    def _start_rest(self, seconds: float) -> None:
+        self._set_keypad(False)
+        self.message.setText(rest_text(seconds))
+        self._rest.start(math.ceil(seconds * 1000))
 
     def _end_rest(self) -> None:
-        self._wrong = 0
-        self.field.setEnabled(True)
-        for button in self.keys.values():
-            button.setEnabled(True)
+        self._set_keypad(True)
         self.message.clear()

@@ -43,7 +43,7 @@ DEMO_REPLICA = RESOURCES_DIR / "demo" / "replica.json"
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SIZE = (1280, 800)
 DEMO_API_KEY = "demo-key-9f86d081884c7d659a2f"
-SCREENSHOT_PIN = "2468"
+SCREENSHOT_PIN = "246813"
 Inspect = Callable[[str, MainWindow], None]
 
 
@@ -69,10 +69,10 @@ class MemoryKeyStore:
     def __init__(self, key: str) -> None:
         self.key = key
 
-    def load(self) -> str:
+    def load(self, base_url: str) -> str:
         return self.key
 
-    def store(self, key: str) -> None:
+    def store(self, key: str, base_url: str) -> None:
         self.key = key
 
 
@@ -244,19 +244,19 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
     verdict_shot("verdict-error", door, Verdict(VerdictKind.ERROR, "The local database did not answer — scan again",
                                                 "Door 1", at))
 
-    window.open_search()
-    window.search_page.field.setText("lovelace")
-    window.search_page.search()
-    shot("search")
-    window.on_payload(item_uuid(VIP, 2))  # a guest at the door while staff search: the verdict over the page
-    shot("overlay-on-search")
-    window.overlay.close_now()
     window.open_manager()
     window.pin_page.field.setText(SCREENSHOT_PIN[:2])
     shot("pin")
     window.pin_page.field.setText(SCREENSHOT_PIN)
     window.pin_page.submit()
     shot("manager")
+    window.open_search()  # the manager's, like the manager view: the PIN was entered a moment ago
+    window.search_page.field.setText("lovelace")
+    window.search_page.search()
+    shot("search")
+    window.on_payload(item_uuid(VIP, 2))  # a guest at the door while the manager searches: the verdict over it
+    shot("overlay-on-search")
+    window.overlay.close_now()
     window.open_setup()
     shot("setup")
     window.setup_page._previewing = None  # the screenshots have no camera to switch

@@ -1,5 +1,6 @@
 """Manual search over the replica (name, email or ticket number), with a Check in button per result
-that redeems the item through the same flow as a scan."""
+that redeems the item through the same flow as a scan. It is the manager's (behind the PIN); with
+"hide names" on, a result shows the holder's initials and no e-mail, whatever was searched for."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -25,6 +26,14 @@ TYPING_PAUSE_MS = 300
 COLUMNS = ("Name", "Email", "Product", "No.", "Uses left", "")
 
 
+HIDDEN = "hidden"
+
+
+def initials(name: str) -> str:
+    """'Ada Lovelace' → 'A. L.': enough to match a face to an ID, not to read out a guest's name."""
+    return " ".join(f"{part[0].upper()}." for part in name.split() if "@" not in part) or HIDDEN
+
+
 def uses_text(hit: ItemHit) -> str:
     return "used" if hit.uses_left == 0 else f"{hit.uses_left} of {hit.uses_total}"
 
@@ -32,6 +41,7 @@ def uses_text(hit: ItemHit) -> str:
 class SearchPage(QWidget):
     check_in_requested = Signal(str)  # the item's UUID
     back_requested = Signal()
+    activity = Signal()  # the manager is searching: the PIN stays good a little longer
 
     def __init__(self, engine: Engine, reader: Background, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +50,7 @@ class SearchPage(QWidget):
         self._reader = reader
         self._generation = 0  # answers to older searches are dropped
         self.hits: list[ItemHit] = []
+        self.hide_names = False
 
         title = QLabel("Find a ticket or voucher")
         title.setObjectName("pageTitle")
@@ -95,6 +106,7 @@ class SearchPage(QWidget):
     def search(self) -> None:
         """Searches for the field's text; bad input gets a message and changes nothing."""
         self._typing.stop()
+        self.activity.emit()
         text = self.field.text().strip()
         self._generation += 1
         if not text:
@@ -131,7 +143,8 @@ class SearchPage(QWidget):
         self.hits = hits
         self.table.setRowCount(len(hits))
         for row, hit in enumerate(hits):
-            for col, text in enumerate((hit.holder_name, hit.email, hit.product_name, f"#{hit.item_number}", uses_text(hit))):
+            holder, email = (initials(hit.holder_name), HIDDEN) if self.hide_names else (hit.holder_name, hit.email)
+            for col, text in enumerate((holder, email, hit.product_name, f"#{hit.item_number}", uses_text(hit))):
                 self.table.setItem(row, col, QTableWidgetItem(text))
             button = QPushButton("Check in")
             button.setObjectName("checkInButton")

@@ -36,7 +36,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from app.api.settings import ApiSettings, Capability
-from app.config import FIRST_CAMERA, NO_CAMERA, Settings, save_settings
+from app.config import FIRST_CAMERA, NO_CAMERA, PLAIN_HTTP_REFUSED, Settings, is_loopback, save_settings
 from app.domain.rules import Preset
 from app.secrets import load_api_key, mask, store_api_key
 from app.services.reports import ProductCount, product_counts
@@ -77,21 +77,30 @@ def capabilities_text(settings: Settings) -> str:
 
 
 class KeyStore(Protocol):
-    """Where the API key is kept; the page only ever shows it masked."""
+    """Where the API key is kept, bound to the address it is for; the page only ever shows it masked."""
 
-    def load(self) -> str: ...
+    def load(self, base_url: str) -> str: ...
 
-    def store(self, key: str) -> None: ...
+    def store(self, key: str, base_url: str) -> None: ...
 
 
 class SecretsKeyStore:
     """The key in the OS keyring or the user-only token file (app.secrets)."""
 
-    def load(self) -> str:
-        return load_api_key()
+    def load(self, base_url: str) -> str:
+        return load_api_key(base_url)
 
-    def store(self, key: str) -> None:
-        store_api_key(key)
+    def store(self, key: str, base_url: str) -> None:
+        store_api_key(key, base_url)
+
+
+def url_problem(url: str) -> str:
+    """Why the API address cannot be used, or ''."""
+    if not url.startswith(("http://", "https://")) or not urlsplit(url).netloc:
+        return "Type the full address, starting with https://"
+    if url.startswith("http://") and not is_loopback(url):
+        return PLAIN_HTTP_REFUSED
+    return ""
 
 
 def camera_label(camera: Camera) -> str:
@@ -307,8 +316,14 @@ class SetupPage(QWidget):
         self._show_products([])
         self._reader.submit(lambda: product_counts(self._engine), self._show_products)
 
+    def _key_for(self, url: str) -> str:
+        """The key typed, else the stored one — only for the address it was saved with: a key never
+        follows a changed address to another server."""
+        typed = self.key_field.text().strip()
+        return typed or (self._keys.load(url) if url == self._settings.api.base_url else "")
+
     def _show_stored_key(self) -> None:
-        stored = self._keys.load()
+        stored = self._keys.load(self._settings.api.base_url)
         self.key_field.setPlaceholderText(f"stored: {mask(stored)} — type to replace" if stored else "not set")
 
     def _show_products(self, products: list[ProductCount]) -> None:
@@ -369,9 +384,13 @@ class SetupPage(QWidget):
     def test_connection(self) -> None:
         """Asks the server (off the UI thread) whether it answers, takes the key, lets it write, which
         optional endpoints it has, and what the listed products are called."""
-        url, key = self.url_field.text().strip(), self.key_field.text().strip() or self._keys.load()
+        url = self.url_field.text().strip().rstrip("/")
+        key = self._key_for(url)
         if not url or not key:
             self.probe_result.setText("Type the server's address and its API key first")
+            return
+        if problem := url_problem(url):
+            self.probe_result.setText(problem)
             return
         try:
             api = ApiSettings(url, key)
@@ -429,14 +448,17 @@ class SetupPage(QWidget):
         elif len(name) > NAME_MAX:
             errors["name"] = f"Use at most {NAME_MAX} characters"
         camera = self._camera_setting(errors)
-        url = self.url_field.text().strip()
-        if url and (not url.startswith(("http://", "https://")) or not urlsplit(url).netloc):
-            errors["url"] = "Type the full address, starting with https://"
+        url = self.url_field.text().strip().rstrip("/")
+        if url and (problem := url_problem(url)):
+            errors["url"] = problem
         key = self.key_field.text().strip()
         if any(ch.isspace() for ch in key):
             errors["key"] = "An API key has no spaces — paste it again"
-        elif url and not key and not self._keys.load():
-            errors["key"] = "Type the API key for this server"
+        elif url and not self._key_for(url):
+            errors["key"] = ("Type the API key for this server" if url == self._settings.api.base_url
+                             or not self._settings.api.base_url else
+                             "The address changed: type the API key for this server "
+                             "(the stored key stays with the address it was given for)")
         event_id = self.event_field.text().strip()
         if event_id and not is_id(event_id):
             errors["event"] = f"Not an event ID — {ID_EXAMPLE}"
@@ -469,7 +491,7 @@ class SetupPage(QWidget):
             return False
         try:
             if key:
-                self._keys.store(key)
+                self._keys.store(key, url)
             save_settings(settings, self._settings_file)
         except OSError as exc:
             self._say(f"Could not save the settings: {exc.strerror or exc}")

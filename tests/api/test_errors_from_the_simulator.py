@@ -47,7 +47,7 @@ def test_an_unknown_key_is_forbidden(simulator: SimulatorServer, make_client: Ca
 
 
 def test_a_write_with_a_read_key_is_forbidden(read_client: ProductsClient) -> None:
-    with pytest.raises(Forbidden, match="read-only"):
+    with pytest.raises(Forbidden, match="not allowed to do this"):
         read_client.redeem(GA_PRODUCT_ID, shared.item_uuid(shared.GA, 30))
 
 

@@ -54,13 +54,83 @@ def test_no_log_line_and_no_error_carries_the_key(
         assert SECRET not in everything_said_about(error)
 
 
-def test_a_server_echoing_the_key_back_is_redacted(
-        canned: CannedServer, make_client: Callable[..., ProductsClient]) -> None:
-    canned.answer = Canned(status=403, body=json.dumps({"message": f"Key {SECRET} is revoked"}).encode())
-    with pytest.raises(Forbidden) as caught:
+# The key as a careless or hostile server might echo it back.
+DISGUISES = {
+    "as is": SECRET,
+    "uppercased": SECRET.upper(),
+    "lowercased": SECRET.lower(),
+    "reversed": SECRET[::-1],
+    "minus one character": SECRET[:10] + SECRET[11:],
+    "its first half": SECRET[: len(SECRET) // 2],
+    "its last half": SECRET[len(SECRET) // 2:],
+}
+CREDENTIALS = ["Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
+               "api_key=ak_7Hq2vL9mN4xR8tW1", "X-Api-Key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0", "token: tok-Zx81Qp"]
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_key_never_brings_the_servers_answer_along(
+        canned: CannedServer, make_client: Callable[..., ProductsClient], status: int) -> None:
+    canned.answer = Canned(status=status, body=json.dumps({"message": f"Key {SECRET[::-1]} is revoked"}).encode())
+    with pytest.raises(ApiError) as caught:
         make_client(canned.url, SECRET).get_product(GA_PRODUCT_ID)
-    assert SECRET not in everything_said_about(caught.value)
-    assert "Key *** is revoked" in str(caught.value)
+    said = everything_said_about(caught.value)
+    assert "revoked" not in said and SECRET[::-1] not in said
+    assert f"the server answered {status}" in str(caught.value)
+
+
+@pytest.mark.parametrize("status", [400, 404, 422, 500])
+@pytest.mark.parametrize("disguise", DISGUISES)
+def test_the_key_echoed_in_any_disguise_is_redacted(
+        canned: CannedServer, make_client: Callable[..., ProductsClient], status: int, disguise: str) -> None:
+    echoed = DISGUISES[disguise]
+    canned.answer = Canned(status=status, body=json.dumps({"message": f"Key {echoed} is revoked",
+                                                           "errors": [f"bad key '{echoed}'"]}).encode())
+    with pytest.raises(ApiError) as caught:
+        make_client(canned.url, SECRET).get_product(GA_PRODUCT_ID)
+    said = everything_said_about(caught.value)
+    assert echoed not in said and SECRET not in said
+    assert "***" in str(caught.value)
+
+
+@pytest.mark.parametrize("credential", CREDENTIALS)
+def test_anything_that_looks_like_a_credential_is_redacted(
+        canned: CannedServer, make_client: Callable[..., ProductsClient], credential: str) -> None:
+    canned.answer = Canned(status=500, body=json.dumps({"message": f"upstream said {credential}"}).encode())
+    with pytest.raises(ApiError) as caught:
+        make_client(canned.url, SECRET).get_product(GA_PRODUCT_ID)
+    value = credential.split()[-1].split("=")[-1]
+    assert value not in everything_said_about(caught.value)
+    assert "upstream said" in str(caught.value)
+
+
+def test_an_item_id_in_a_refusal_is_kept(canned: CannedServer, make_client: Callable[..., ProductsClient]) -> None:
+    canned.answer = Canned(status=422, body=json.dumps({"message": f"Item {TICKET} is already redeemed"}).encode())
+    with pytest.raises(ApiError) as caught:
+        make_client(canned.url, SECRET).redeem(GA_PRODUCT_ID, TICKET)
+    assert f"Item {TICKET} is already redeemed" in str(caught.value)
+
+
+def test_the_sync_paused_line_carries_no_key_whatever_the_server_echoes(
+        canned: CannedServer, tmp_path, caplog: pytest.LogCaptureFixture) -> None:
+    from app.config import Settings
+    from app.store.db import open_replica
+    from app.sync.service import build_online_sync
+
+    caplog.set_level(logging.DEBUG)
+    canned.answer = Canned(status=403, body=json.dumps(
+        {"message": " ".join(DISGUISES.values()), "errors": list(DISGUISES.values())}).encode())
+    settings = Settings.model_validate({"api": {"base_url": canned.url}, "product_ids": [str(GA_PRODUCT_ID)]})
+    replica = open_replica(f"sqlite:///{tmp_path / 'replica.db'}")
+    try:
+        engine = build_online_sync(replica, settings, SECRET).engine
+        engine.run_once()
+        status = engine.status()
+    finally:
+        replica.dispose()
+    assert "sync paused" in caplog.text
+    logged = caplog.text + status.message
+    assert not [name for name, echoed in DISGUISES.items() if echoed in logged]
 
 
 def test_a_key_with_spaces_or_control_characters_is_refused_without_echoing_it() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ui_helpers import PIN, door_settings
+from ui_helpers import PIN, QUICK_COST, door_settings
 
 from app.config import Settings
 from app.secrets import hash_pin
@@ -53,4 +53,9 @@ def window(make_window) -> MainWindow:
 
 @pytest.fixture
 def pinned_settings() -> Settings:
-    return door_settings(pin_hash=hash_pin(PIN))
+    return door_settings(pin_hash=hash_pin(PIN, QUICK_COST))
+
+
+@pytest.fixture
+def pinned_window(make_window, pinned_settings) -> MainWindow:
+    return make_window(pinned_settings)

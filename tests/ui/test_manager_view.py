@@ -5,7 +5,7 @@ import csv
 
 import pytest
 from PySide6.QtCore import Qt
-from ui_helpers import PIN, FakeClock, RecordingSync, door_settings, enter_pin, scan
+from ui_helpers import open_search, PIN, FakeClock, RecordingSync, door_settings, enter_pin, scan
 
 from app.config import load_settings
 from app.demo_data import DRINKS, GA, item_uuid
@@ -13,7 +13,7 @@ from app.secrets import check_pin
 from app.services.reports import SCAN_EXPORT_COLUMNS
 from app.ui.entries_chart import count_ticks
 from app.ui.manager_session import UNLOCKED_FOR_S, ManagerSession
-from app.ui.pin_page import LOCKOUT_S, MAX_WRONG
+from app.secrets import FIRST_REST_S, FREE_TRIES, PinAttempts
 
 
 def open_manager(qtbot, window, pin: str = PIN) -> None:  # type: ignore[no-untyped-def]
@@ -42,26 +42,45 @@ def test_the_manager_view_needs_the_right_pin(make_window, pinned_settings):
     assert window.pages.currentWidget() is window.manager_page
 
 
-def test_the_on_screen_keypad_enters_the_pin(make_window, pinned_settings):
+def test_the_on_screen_keypad_enters_the_pin(qtbot, make_window, pinned_settings):
     window = make_window(pinned_settings)
     window.open_manager()
 
     for key in (*PIN, "OK"):
         window.pin_page.keys[key].click()
 
-    assert window.pages.currentWidget() is window.manager_page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.manager_page, timeout=3000)
 
 
-def test_too_many_wrong_pins_rest_the_keypad(make_window, pinned_settings):
-    window = make_window(pinned_settings)
+def test_too_many_wrong_pins_rest_the_keypad_longer_each_time_and_a_restart_forgives_nothing(
+        make_window, pinned_settings, settings_file):
+    clock = FakeClock()
+    attempts = settings_file.parent / "pin-attempts.json"
+    window = make_window(pinned_settings, pin_attempts=PinAttempts(attempts, clock))
     window.open_manager()
-
-    for _ in range(MAX_WRONG):
-        enter_pin(window, "0000")
+    for _ in range(FREE_TRIES):
+        enter_pin(window, "000000")
 
     assert not window.pin_page.field.isEnabled()
     assert not window.pin_page.keys["OK"].isEnabled()
-    assert window.pin_page.message.text() == f"Too many wrong PINs — try again in {LOCKOUT_S} s"
+    assert window.pin_page.message.text() == f"Too many wrong PINs — try again in {FIRST_REST_S:.0f} s"
+
+    window.close()  # the service restarts the kiosk: the count is on disk, not in the window
+    clock.now += FIRST_REST_S - 1
+    restarted = make_window(pinned_settings, pin_attempts=PinAttempts(attempts, clock))
+    restarted.open_manager()
+    assert not restarted.pin_page.field.isEnabled()
+    assert restarted.pin_page.message.text() == "Too many wrong PINs — try again in 1 s"
+
+    clock.now += 1
+    restarted.open_manager()
+    enter_pin(restarted, "111111")
+    assert restarted.pin_page.message.text() == "Too many wrong PINs — try again in 1 minute"
+    clock.now += 2 * FIRST_REST_S
+    restarted.open_manager()
+    enter_pin(restarted, PIN)
+    assert restarted.pages.currentWidget() is restarted.manager_page
+    assert not attempts.exists()  # the right PIN starts the count again
 
 
 def test_the_first_manager_access_asks_to_choose_a_pin(qtbot, window, settings_file):
@@ -71,19 +90,19 @@ def test_the_first_manager_access_asks_to_choose_a_pin(qtbot, window, settings_f
     assert "choose one" in prompt.text()
     assert prompt.height() >= prompt.heightForWidth(prompt.width())  # every line of it shows, none clipped
 
-    enter_pin(window, "1357")
+    enter_pin(window, "135790")
     assert window.pin_page.prompt.text() == "Enter the same PIN again"
-    enter_pin(window, "1357")
+    enter_pin(window, "135790")
 
     assert window.pages.currentWidget() is window.manager_page
-    assert check_pin("1357", load_settings(settings_file).pin_hash)
-    assert check_pin("1357", window.settings.pin_hash)
+    assert check_pin("135790", load_settings(settings_file).pin_hash)
+    assert check_pin("135790", window.settings.pin_hash)
 
 
 def test_two_different_new_pins_are_not_kept(window, settings_file):
     window.open_manager()
-    enter_pin(window, "1357")
-    enter_pin(window, "7531")
+    enter_pin(window, "135790")
+    enter_pin(window, "097531")
 
     assert window.pin_page.message.text() == "The two PINs differ — choose again"
     assert window.pages.currentWidget() is window.pin_page
@@ -91,11 +110,13 @@ def test_two_different_new_pins_are_not_kept(window, settings_file):
     assert not settings_file.exists()
 
 
-def test_a_new_pin_must_have_four_to_eight_digits(window):
+@pytest.mark.parametrize("pin", ["12", "0000", "12345"])
+def test_a_new_manager_pin_must_have_six_to_eight_digits(window, pin):
     window.open_manager()
-    enter_pin(window, "12")
+    enter_pin(window, pin)
 
-    assert window.pin_page.message.text() == "Use 4 to 8 digits"
+    assert window.pin_page.message.text() == "Use 6 to 8 digits"
+    assert window.pin_page.prompt.text() != "Enter the same PIN again"
 
 
 def test_the_manager_view_counts_products_stations_and_entries(qtbot, make_window, pinned_settings):
@@ -203,7 +224,7 @@ def test_a_scan_on_another_page_shows_an_overlay_and_keeps_the_page_and_the_pin(
 
 def test_the_overlay_closes_by_itself_when_its_time_is_up(qtbot, make_window, pinned_settings):
     window = make_window(door_settings(pin_hash=pinned_settings.pin_hash, verdict_seconds=1))
-    window.open_search()
+    open_search(window)
     scan(qtbot, window, "junk")
     assert window.overlay.isVisible()
     qtbot.waitUntil(lambda: not window.overlay.isVisible(), timeout=3000)

@@ -6,9 +6,10 @@ import logging
 
 import pytest
 from PySide6.QtCore import Qt
+from canned_http import CannedServer
 from ui_helpers import PIN, door_settings, enter_pin, scan, widget_texts
 
-from app.config import NO_CAMERA, load_settings
+from app.config import NO_CAMERA, ApiSettings, load_settings
 from app.demo_data import DRINKS, GA, VIP, item_uuid
 from app.domain.verdict import VerdictKind
 from app.secrets import load_api_key, mask, store_api_key
@@ -17,6 +18,7 @@ from app.simulator.server import SimulatorServer
 from app.ui.setup_page import OTHER_CAMERA
 
 SECRET_KEY = "sk_live_7fQm2b9XoPz4T1cVw8Ld"
+API = "https://api.example.com"
 
 
 def open_setup(window) -> None:  # type: ignore[no-untyped-def]
@@ -134,7 +136,7 @@ def test_a_bad_field_gets_a_plain_message_and_nothing_changes(setup_window, sett
     assert window.settings == before
     assert window.pages.currentWidget() is window.setup_page
     assert not settings_file.exists()
-    assert load_api_key() == ""
+    assert load_api_key(API) == ""
 
 
 def test_a_product_id_that_is_not_an_id_is_named_in_the_message(setup_window):
@@ -219,7 +221,7 @@ def test_the_api_key_is_kept_in_secrets_and_only_ever_shown_masked(qtbot, setup_
 
     assert page.apply() is True
 
-    assert load_api_key() == SECRET_KEY
+    assert load_api_key(API) == SECRET_KEY
     assert SECRET_KEY not in settings_file.read_text()
     open_setup(setup_window)
     texts = widget_texts(setup_window)
@@ -229,14 +231,44 @@ def test_the_api_key_is_kept_in_secrets_and_only_ever_shown_masked(qtbot, setup_
     assert SECRET_KEY not in caplog.text
 
 
-def test_a_stored_key_is_kept_when_the_field_is_left_empty(setup_window):
-    store_api_key(SECRET_KEY)
-    setup_window.setup_page.load(setup_window.settings)
-    page = setup_window.setup_page
-    page.url_field.setText("https://api.example.com")
+def test_a_stored_key_is_kept_when_the_field_is_left_empty(make_window, pinned_settings):
+    store_api_key(SECRET_KEY, API)
+    window = make_window(pinned_settings.model_copy(update={"api": ApiSettings(base_url=API)}))
+    open_setup(window)
+    window.setup_page.name_field.setText("Door 3")
 
-    assert page.apply() is True
-    assert load_api_key() == SECRET_KEY
+    assert window.setup_page.apply() is True
+    assert load_api_key(API) == SECRET_KEY
+
+
+def test_changing_the_api_address_asks_for_the_key_again_and_never_sends_it_there(make_window, pinned_settings):
+    store_api_key(SECRET_KEY, API)
+    window = make_window(pinned_settings.model_copy(update={"api": ApiSettings(base_url=API)}))
+    open_setup(window)
+    page = window.setup_page
+    elsewhere = CannedServer()  # a real server on this computer, which would record any key sent to it
+    try:
+        page.url_field.setText(elsewhere.url)
+        page.test_connection()
+        assert page.probe_result.text() == "Type the server's address and its API key first"
+
+        assert page.apply() is False
+        assert page.errors["key"].text().startswith("The address changed: type the API key for this server")
+        assert load_api_key(elsewhere.url) == ""  # whatever reads the key for that address gets none
+        assert elsewhere.requests == []
+    finally:
+        elsewhere.close()
+
+
+@pytest.mark.parametrize("url", ["http://api.example.com", "http://10.0.0.7:8000", "http://api.mufi.app.evil.test"])
+def test_plain_http_is_refused_with_a_clear_message_unless_it_stays_on_this_computer(setup_window, url):
+    page = setup_window.setup_page
+    page.url_field.setText(url)
+    page.key_field.setText(SECRET_KEY)
+
+    assert page.apply() is False
+    assert page.errors["url"].text().startswith("Plain http:// would send the API key unencrypted: use https://")
+    assert load_api_key(url) == ""
 
 
 def test_setup_keeps_what_the_form_does_not_show(setup_window, settings_file):

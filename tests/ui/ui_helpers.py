@@ -1,17 +1,22 @@
 """Helpers the UI tests share: a recording SyncControl, settings, and driving a scan."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QTableWidget, QWidget
 
 from app.config import Settings, StationSettings
 from app.domain.verdict import Verdict
+from app.secrets import ScryptCost
 from app.sync.status import Connectivity, Override, SyncStatus
 from app.ui.main_window import MainWindow
 
-PIN = "2468"
+PIN = "246813"
+# A PIN hash as cheap as scrypt allows, so that the tests do not spend a second on each PIN typed.
+QUICK_COST = ScryptCost(n=2**4, r=1, p=1)
 SCAN_TIMEOUT_MS = 5000
 
 
@@ -69,8 +74,21 @@ def act_and_show(qtbot, window: MainWindow, action: Callable[[], None]) -> Verdi
 
 
 def enter_pin(window: MainWindow, pin: str) -> None:
+    """Types `pin` and waits for its check (scrypt, off the UI thread) to land."""
     window.pin_page.field.setText(pin)
     window.pin_page.submit()
+    deadline = time.monotonic() + SCAN_TIMEOUT_MS / 1000
+    while window.pin_page.checking and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+
+
+def open_search(window: MainWindow, pin: str = PIN) -> None:
+    """Search is the manager's: opens it, typing the PIN when asked."""
+    window.open_search()
+    if window.pages.currentWidget() is window.pin_page:
+        enter_pin(window, pin)
+    assert window.pages.currentWidget() is window.search_page
 
 
 def widget_texts(root: QWidget) -> list[str]:
@@ -85,4 +103,7 @@ def widget_texts(root: QWidget) -> list[str]:
             texts.append(widget.toPlainText())
         elif isinstance(widget, (QLabel, QAbstractButton)):
             texts.append(widget.text())
+    for table in root.findChildren(QTableWidget):
+        texts += [table.item(r, c).text() for r in range(table.rowCount()) for c in range(table.columnCount())
+                  if table.item(r, c) is not None]
     return texts

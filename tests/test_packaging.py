@@ -1,0 +1,31 @@
+"""The kiosk session shipped in packaging/: the locked kiosk alone in the cage compositor, restarted by systemd."""
+from __future__ import annotations
+
+import configparser
+import shlex
+from pathlib import Path
+
+PACKAGING = Path(__file__).resolve().parents[1] / "packaging"
+
+
+def unit(name: str) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read(PACKAGING / name)
+    return parser
+
+
+def test_the_cage_unit_runs_the_locked_kiosk_alone_without_vt_switching_and_restarts_it():
+    service = unit("usher-cage@.service")["Service"]
+    command = shlex.split(service["ExecStart"])
+
+    assert command[0] == "/usr/bin/cage" and "-s" not in command[: command.index("--")]  # -s would allow VT switching
+    assert command[command.index("--") + 1:][-2:] == ["kiosk", "--locked"]
+    assert service["User"] == "%i" and service["TTYPath"] == "/dev/tty1"
+    assert service["Restart"] == "always"
+    assert unit("usher-cage@.service")["Unit"]["Conflicts"] == "getty@tty1.service"
+
+
+def test_both_autostart_units_start_the_kiosk_locked():
+    for name in ("usher-cage@.service", "usher-kiosk.service"):
+        assert unit(name)["Service"]["ExecStart"].endswith("usher kiosk --locked"), name
