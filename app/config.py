@@ -180,12 +180,16 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     write_private(path or settings_path(), json.dumps(settings.model_dump(), indent=2))
 
 
-def load_settings_or_explain() -> Settings | None:
-    """The settings, or None after telling the user on stderr what is wrong with the file (for commands)."""
+def load_settings_or_explain(api_address: str | None = None) -> Settings | None:
+    """The settings, or None after telling the user on stderr what is wrong with the file (for commands).
+    `api_address`: a one-off API address given on the command line, used instead of the stored one."""
     import sys
 
     try:
-        return load_settings()
+        settings = load_settings()
     except SettingsError as exc:
         print(f"Settings cannot be used: {exc}\nFix or delete the file, then start again.", file=sys.stderr)
         return None
+    if api_address:
+        settings.api.base_url = api_address.rstrip("/")
+    return settings

@@ -85,11 +85,9 @@ def _is_uuid(text: str) -> bool:
 
 
 def _issue(args: argparse.Namespace) -> int:
-    settings = load_settings_or_explain()
+    settings = load_settings_or_explain(args.api)
     if settings is None:
         return Exit.BAD_INPUT
-    if args.api:
-        settings.api.base_url = args.api.rstrip("/")
     try:
         recipients = read_recipients(Path(args.csv)) if args.csv else [w.strip() for w in args.email]
     except BadInput as exc:
@@ -191,11 +189,9 @@ def _digest(product_id: str, recipients: list[str]) -> str:
 def _customers(args: argparse.Namespace) -> int:
     replica = open_replica(args.db)
     if args.download:
-        settings = load_settings_or_explain()
+        settings = load_settings_or_explain(args.api)
         if settings is None:
             return Exit.BAD_INPUT
-        if args.api:
-            settings.api.base_url = args.api.rstrip("/")
         try:
             with ProductsClient(api_settings(settings, load_api_key(settings.api.base_url))) as client:
                 stored = download_customers(replica, client)

@@ -41,11 +41,9 @@ EXIT_HELP = "exit status:\n" + "\n".join(f"  {code.value}  {code.name.lower().re
 
 
 def _sync(args: argparse.Namespace) -> int:
-    settings = load_settings_or_explain()
+    settings = load_settings_or_explain(args.api)
     if settings is None:
         return Exit.NOT_CONFIGURED
-    if args.api:
-        settings.api.base_url = args.api.rstrip("/")
     if args.product:
         settings.product_ids = args.product
     if args.probe:

@@ -18,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from collections.abc import Sequence
-from typing import Callable, Protocol
+from typing import Callable, Protocol, TypeVar
 
 from sqlalchemy import Engine, func, select
 
@@ -42,6 +42,7 @@ from app.sync.status import Connectivity, Override, SyncStatus
 from app.sync.wording import status_message
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BATCH = 20  # operations looked at per query
 BACKOFF_BASE_S, BACKOFF_CAP_S = 1.0, 60.0
@@ -389,16 +390,10 @@ class SyncEngine:
         time the server says the item was used up."""
         if op.quantity is None or op.quantity <= 1 or Capability.GET_ITEM not in self.api.capabilities:
             return None
-        try:
-            item = client.get_item(op.product_id, op.item_uuid)
-        except NotFound:
-            return None  # the redemption's own answer will say what the server makes of it
-        except AuthError as exc:
-            self._pause(exc)
-            return False
-        except ApiError as exc:
-            self._failed(exc, report)
-            return False
+        # A 404: the redemption's own answer will say what the server makes of it.
+        item = self._read_before_sending(lambda: client.get_item(op.product_id, op.item_uuid), NotFound, report)
+        if item is None or item is False:
+            return item
         if not _about(item, op):
             report.errors.append(f"The server answered about another item when asked for {op.item_uuid}")
             self.backoff.failed()
@@ -409,9 +404,17 @@ class SyncEngine:
         """How many items the product has just before an issue is sent: a read-back then looks only at the
         items after these (None: the list capability is missing, a lost answer will be the manager's;
         False: the read failed, stop this pass)."""
+        page = self._read_before_sending(lambda: client.list_items(op.product_id, page=1, limit=1),
+                                         CapabilityMissing, report)
+        return page if page is None or page is False else page.total
+
+    def _read_before_sending(self, read: Callable[[], T], unanswerable: type[ApiError],
+                             report: SyncReport) -> T | None | bool:
+        """A read that fixes what a send should produce: its answer; None when the server cannot tell
+        (`unanswerable`); False when the read failed, and this pass stops (paused or backing off)."""
         try:
-            return client.list_items(op.product_id, page=1, limit=1).total
-        except CapabilityMissing:
+            return read()
+        except unanswerable:
             return None
         except AuthError as exc:
             self._pause(exc)
