@@ -59,6 +59,7 @@ SETTLE_WINDOW_S = 300.0
 # The kiosk's clock and the server's `redeemed_at` may disagree by this much.
 CLOCK_SKEW_S = 120.0
 DOOR_TYPES = Preset.DOOR.product_types
+PRODUCT_ENDPOINT = "GET /v1/products/{id}"  # a 404 there: the product itself is unknown to the server
 
 
 class SideUploader(Protocol):
@@ -604,7 +605,7 @@ class SyncEngine:
                 break
             except ApiError as exc:
                 report.failed_products.append(product_id)
-                if isinstance(exc, NotFound):
+                if isinstance(exc, NotFound) and exc.endpoint == PRODUCT_ENDPOINT:  # not a missing items route
                     report.unknown_products.append(product_id)
                 report.errors.append(f"Product {product_id}: {exc}")
                 if isinstance(exc, NotSent) or exc.transient and not self.monitor.online:

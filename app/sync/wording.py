@@ -25,5 +25,5 @@ def status_message(connectivity: Connectivity, waiting: int, *, paused_reason: s
     else:
         message = f"Online — {line}."
     if doubtful:
-        message += f" {doubtful} scan{'s' if doubtful != 1 else ''} need a manager's check."
+        message += f" {doubtful} scan{'s need' if doubtful != 1 else ' needs'} a manager's check."
     return message

@@ -157,3 +157,10 @@ def test_a_trickling_server_never_keeps_the_next_guests_waiting(demo_replica, si
     assert [v.kind for v in verdicts] == [VerdictKind.UNKNOWN_OFFLINE, VerdictKind.ACCEPTED, VerdictKind.ACCEPTED]
     assert "did not answer in time" in verdicts[0].reason
     assert took < 5, f"three guests waited {took:.1f} s behind a server that trickles its answers"
+
+
+def test_a_missing_items_route_is_not_taken_for_an_unknown_product(replica, api, sim):
+    sim.faults = FaultSettings(missing_optional_routes=True)  # the product answers, its item list does not
+    report = make_engine(replica, api, products=[demo.GA.id]).run_once()
+    sim.faults = FaultSettings()
+    assert report.failed_products == [demo.GA.id] and report.unknown_products == []
