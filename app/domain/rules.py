@@ -19,6 +19,7 @@ class Preset(enum.Enum):
     DOOR = "door"
     BAR = "bar"
     ANY = "any"
+    BOX_OFFICE = "box_office"  # sells at the desk (app/ui/box_office_page.py) and admits like a door
 
     @property
     def product_types(self) -> frozenset[str]:
@@ -26,6 +27,7 @@ class Preset(enum.Enum):
             Preset.DOOR: frozenset({"admission", "presale"}),
             Preset.BAR: frozenset({"perks"}),
             Preset.ANY: frozenset(PRODUCT_TYPES),
+            Preset.BOX_OFFICE: frozenset({"admission", "presale"}),
         }[self]
 
     @property
@@ -35,6 +37,7 @@ class Preset(enum.Enum):
             Preset.DOOR: ("entry", "entries"),
             Preset.BAR: ("drink", "drinks"),
             Preset.ANY: ("use", "uses"),
+            Preset.BOX_OFFICE: ("entry", "entries"),
         }[self]
 
 
