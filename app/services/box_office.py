@@ -19,9 +19,9 @@ from app.domain.rules import StationRules
 from app.domain.ticket import Ticket
 from app.domain.verdict import Verdict
 from app.services.issuer import BatchOutcome, Issued, Issuer
-from app.store import customers, provisional
+from app.store import customers, provisional, venue_keys
 from app.store.customers import CustomerRecord
-from app.store.db import read_transaction
+from app.store.db import read_transaction, write_transaction
 from app.store.models import Event
 from app.store.replica import holder_name, items, products
 
@@ -95,6 +95,7 @@ class BoxOffice:
             return decision
         if admit is not None and not admit.accepts(product_id, product_type):
             return Refused(Rule.PRODUCT, f"{facts.name} is not admitted at {admit.name}: press Issue instead")
+        self._ensure_venue_key()
         if admit is None:
             issued = self.issuer.issue(product_id, [who] * quantity)
             if isinstance(issued, Refused):
@@ -111,6 +112,13 @@ class BoxOffice:
             op_uuids += one.op_uuids
             verdicts.append(verdict)  # type: ignore[arg-type]
         return Sale(local_ids, op_uuids, verdicts, not recipient.known)
+
+    def _ensure_venue_key(self) -> None:
+        """A ticket issued offline is printed with a code signed by the venue's key, which every door that trusts
+        the key admits without the network (`usher venue-key`); the desk makes the key on its first sale."""
+        with write_transaction(self.engine) as conn:
+            if venue_keys.signing_key(conn) is None:
+                venue_keys.make(conn, self.issuer.clock())
 
     def outcomes(self, op_uuids: Sequence[str]) -> list[BatchOutcome]:
         return self.issuer.outcomes(op_uuids)

@@ -48,7 +48,7 @@ TEXT_MIN_PT = 18.0
 FULL_SIZE = (1180, 740)  # the panel at which everything shows at full size
 ICON_PX = 150
 READY_PROMPT = {Preset.DOOR: "Ready — show your ticket", Preset.BAR: "Ready — show your voucher",
-                Preset.ANY: "Ready — show your code"}
+                Preset.ANY: "Ready — show your code", Preset.BOX_OFFICE: "Ready — show your ticket"}
 READY_HINT = "Hold the QR code up to the camera"
 NO_CAMERA_PROMPT = "Ready — scan with the hand scanner"
 NO_CAMERA_HINT = "This station has no camera: use the hand scanner, or Search"
