@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from app import demo_data as demo
@@ -53,3 +54,11 @@ def open_box_office(folder: Path) -> BoxOfficeWorld:
     with world.client() as client:
         download_customers(world.replica, client)
     return world
+
+
+@pytest.fixture
+def world(tmp_path):  # type: ignore[no-untyped-def]
+    """A box office at opening, in the test's own folder (import it into a test module to use it)."""
+    world = open_box_office(tmp_path)
+    yield world
+    world.close()

@@ -13,17 +13,10 @@ from app.domain.rules import Preset, StationRules
 from app.services.box_office import BoxOffice, Sale
 from app.store import outbox as ob
 from app.store.db import read_transaction
-from box_office_world import open_box_office
+from box_office_world import world  # noqa: F401  (a pytest fixture)
 
 BOX = StationRules("Box 1", Preset.BOX_OFFICE)
 ANNA = demo.demo_users()[0]  # holds GA item 1
-
-
-@pytest.fixture
-def world(tmp_path):
-    world = open_box_office(tmp_path)
-    yield world
-    world.close()
 
 
 @pytest.fixture
