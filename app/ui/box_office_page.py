@@ -196,7 +196,7 @@ class BoxOfficePage(QWidget):
         self.desk: BoxOffice | None = None
         self.transfers: TransferDesk | None = None
         self.rules: StationRules | None = None
-        self.sync: SyncControl | None = None
+        self._sync: Callable[[], SyncControl | None] = lambda: None  # the kiosk's, whichever engine runs now
         self.offers: list[Offer] = []
         self.pending: SaleRequest | TransferRequest | None = None  # waiting for its confirmation
         self._waiting: tuple[SaleRequest, Sale, float] | None = None
@@ -345,8 +345,9 @@ class BoxOfficePage(QWidget):
 
     # ---- set-up ----
 
-    def configure(self, desk: BoxOffice, rules: StationRules, sync: SyncControl, transfers: TransferDesk) -> None:
-        self.desk, self.rules, self.sync, self.transfers = desk, rules, sync, transfers
+    def configure(self, desk: BoxOffice, rules: StationRules, sync: Callable[[], SyncControl | None],
+                  transfers: TransferDesk) -> None:
+        self.desk, self.rules, self._sync, self.transfers = desk, rules, sync, transfers
         for picker in (self.customer, self.guest, self.sender):
             picker.use(desk.find_customers)
         self.title.setText(f"Box office — {desk.station}")
@@ -356,11 +357,15 @@ class BoxOfficePage(QWidget):
         self.new_sale()
         self.show_connection()
 
+    def connectivity(self) -> Connectivity:
+        sync = self._sync()
+        return Connectivity.NOT_CONFIGURED if sync is None else sync.status().connectivity
+
     def online(self) -> bool:
-        return self.sync is not None and self.sync.status().connectivity is Connectivity.ONLINE
+        return self.connectivity() is Connectivity.ONLINE
 
     def show_connection(self) -> None:
-        connectivity = self.sync.status().connectivity if self.sync is not None else Connectivity.NOT_CONFIGURED
+        connectivity = self.connectivity()
         text = {Connectivity.ONLINE: "", Connectivity.NOT_CONFIGURED: NOT_CONFIGURED_TEXT}.get(connectivity, OFFLINE_TEXT)
         self.connection.setText(text)
         self.connection.setVisible(bool(text))
@@ -516,8 +521,8 @@ class BoxOfficePage(QWidget):
             return
         for verdict in result.verdicts:
             self.verdict_ready.emit(verdict)
-        if self.sync is not None:
-            self.sync.sync_now()  # the kiosk's engine holds the upload lease: it sends, exactly once
+        if (sync := self._sync()) is not None:
+            sync.sync_now()  # the kiosk's engine holds the upload lease: it sends, exactly once
         if self.online():
             self.message.setText("Sending to the server…")
             self._waiting = (request, result, CONFIRM_WAIT_S)
@@ -545,7 +550,7 @@ class BoxOfficePage(QWidget):
             self.message.setText(f"The server refused the sale: {refused[0]}. Do not hand over a ticket.")
             self.refresh_offers()
             return
-        if all(o.state.final for o in outcomes) or left <= 0:
+        if all(o.state.final for o in outcomes) or left <= 0 or not self.online():  # offline: hand over now
             self._waiting = None
             self._show_tickets(request, sale)
         else:
@@ -564,7 +569,9 @@ class BoxOfficePage(QWidget):
         headline = f"{done} — {count}{request.product.name}"
         if offline:
             headline += " (issued offline)"
-        self.message.setText("")
+        short = request.quantity - len(tickets)
+        self.message.setText(f"Only {len(tickets)} of {request.quantity} were issued: the rest sold out meanwhile"
+                             if short > 0 else "")
         self.ticket_view.show_tickets(tickets, headline)
         self.stack.setCurrentWidget(self.ticket_view)
         self.tickets_shown.emit(tickets)

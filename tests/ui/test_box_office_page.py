@@ -39,7 +39,7 @@ def page(qtbot, world, engine):
     for queue in (writer, reader):
         queue.setParent(page)  # gone with the page: no answer lands in the next test
     qtbot.addWidget(page)
-    page.configure(BoxOffice(world.replica, BOX.name), BOX, engine, TransferDesk(world.replica, world.api))
+    page.configure(BoxOffice(world.replica, BOX.name), BOX, lambda: engine, TransferDesk(world.replica, world.api))
     page.resize(1280, 740)
     page.show()
     page.open()
