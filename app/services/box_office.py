@@ -89,8 +89,13 @@ class BoxOffice:
                 return Refused(Rule.PRODUCT, "This product is not in the local list: download it first")
             product_type = conn.execute(select(products.c.type).where(products.c.id == product_id)).scalar_one()
             recipient = _recipient(conn, who)
-            decision = decide(facts.limits, provisional.counts(conn, facts, [recipient] * quantity),
-                              [recipient] * quantity, unknown_emails_allowed=True)
+            counts = provisional.counts(conn, facts, [recipient] * quantity)
+            decision = decide(facts.limits, counts, [recipient] * quantity, unknown_emails_allowed=True)
+            if isinstance(decision, Refused) and decision.rule is Rule.MAX_PER_ACCOUNT:  # name the person, not an id
+                found = customers.find(conn, user_id=recipient.user_id) if recipient.user_id else None
+                name = found.name if found else recipient.label
+                decision = Refused(Rule.MAX_PER_ACCOUNT, f"At most {facts.limits.max_per_account} per customer, and "
+                                                         f"{name} already holds {counts.held.get(recipient.key, 0)}")
         if isinstance(decision, Refused):
             return decision
         if admit is not None and not admit.accepts(product_id, product_type):

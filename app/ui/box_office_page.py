@@ -50,6 +50,8 @@ NOT_CONFIGURED_TEXT = "No Products API set up — tickets are issued here and wa
 PAGE_STYLE = """
 QPushButton#productButton { font-size: 15pt; font-weight: bold; min-height: 76px; text-align: center; }
 QPushButton#productButton:checked { background-color: #2F6FEB; border-color: #9CC0FF; border-width: 3px; }
+QPushButton#primaryButton:disabled { background-color: #2B2F37; border-color: #3A3F49; color: #9AA1AD; }
+QLabel#customerLine { font-size: 14pt; }
 QLabel#noticeText { color: #FFD27A; font-size: 14pt; font-weight: bold; }
 QLabel#ticketHeadline { font-size: 26pt; font-weight: bold; }
 QPushButton#confirmButton { background-color: #2F6FEB; border-color: #2F6FEB; font-weight: bold; font-size: 15pt; }
@@ -118,7 +120,12 @@ class CustomerPicker(QWidget):
         self.field.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.results.setMaximumHeight(132)
+        self.results.hide()
         self.results.itemClicked.connect(self._pick)
+        self.line = QLabel()
+        self.line.setObjectName("customerLine")
+        self.line.setWordWrap(True)
+        self.line.setTextFormat(Qt.TextFormat.PlainText)
         self._typing = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self._typing.timeout.connect(self.search)
         self.field.textEdited.connect(self._edited)
@@ -126,6 +133,8 @@ class CustomerPicker(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.field)
         column.addWidget(self.results)
+        column.addWidget(self.line)
+        self.changed.connect(self._say_who)
 
     def use(self, find: Callable[[str], list[CustomerRecord]]) -> None:
         self._find = find
@@ -133,7 +142,20 @@ class CustomerPicker(QWidget):
     def reset(self) -> None:
         self.chosen = None
         self.field.clear()
+        self._list([])
+        self.line.clear()
+
+    def _list(self, found: list[CustomerRecord]) -> None:
         self.results.clear()
+        for customer in found:
+            item = QListWidgetItem(f"{customer.name}  ·  {customer.email or ''}")
+            item.setData(Qt.ItemDataRole.UserRole, customer)
+            self.results.addItem(item)
+        self.results.setVisible(bool(found))
+
+    def _say_who(self) -> None:
+        who = self.recipient()
+        self.line.setText("" if isinstance(who, str) else f"For {who[1]}")
 
     def set_text(self, text: str) -> None:
         """A typed or scanned email: chosen at once when it is a customer's, else used as the email."""
@@ -153,12 +175,8 @@ class CustomerPicker(QWidget):
     def _show(self, query: str, found: list[CustomerRecord]) -> None:
         if query != self.field.text():
             return  # an older search
-        self.results.clear()
-        for customer in found:
-            item = QListWidgetItem(f"{customer.name}  ·  {customer.email or ''}")
-            item.setData(Qt.ItemDataRole.UserRole, customer)
-            self.results.addItem(item)
         exact = [c for c in found if c.email and c.email.casefold() == query.strip().casefold()]
+        self._list([] if exact else found)
         if exact:
             self.chosen = exact[0]
             self.changed.emit()
@@ -166,13 +184,13 @@ class CustomerPicker(QWidget):
     def _pick(self, item: QListWidgetItem) -> None:
         self.chosen = item.data(Qt.ItemDataRole.UserRole)
         self.field.setText(self.chosen.email or self.chosen.name)  # type: ignore[union-attr]
-        self.results.clear()
+        self._list([])
         self.changed.emit()
 
     def recipient(self) -> tuple[str, str] | str:
         """(who, label) to issue to, or what is wrong, in words."""
         if self.chosen is not None:
-            return self.chosen.id, self.chosen.name
+            return self.chosen.id, f"{self.chosen.name} ({self.chosen.email})" if self.chosen.email else self.chosen.name
         text = self.field.text().strip()
         if not text:
             return "Choose the customer: type a name or an email, or scan the email code on their phone"
@@ -563,12 +581,9 @@ class BoxOfficePage(QWidget):
                             lambda tickets: self._hand_over(request, tickets), self.message.setText)
 
     def _hand_over(self, request: SaleRequest, tickets: list[Ticket]) -> None:
-        offline = any(t.provisional for t in tickets)
         done = "ADMITTED" if request.admit else "ON THE GUEST LIST" if request.holder else "SOLD"
         count = f"{len(tickets)} × " if len(tickets) > 1 else ""
         headline = f"{done} — {count}{request.product.name}"
-        if offline:
-            headline += " (issued offline)"
         short = request.quantity - len(tickets)
         self.message.setText(f"Only {len(tickets)} of {request.quantity} were issued: the rest sold out meanwhile"
                              if short > 0 else "")
