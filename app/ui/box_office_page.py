@@ -120,6 +120,8 @@ class CustomerPicker(QWidget):
         self.field.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.results.setMaximumHeight(132)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.results.hide()
         self.results.itemClicked.connect(self._pick)
         self.line = QLabel()
