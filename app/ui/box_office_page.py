@@ -220,6 +220,7 @@ class BoxOfficePage(QWidget):
         self.offers: list[Offer] = []
         self.pending: SaleRequest | TransferRequest | None = None  # waiting for its confirmation
         self._waiting: tuple[SaleRequest, Sale, float] | None = None
+        self.last_sale: Sale | None = None  # what the last confirmation wrote
         self._poll = QTimer(self, interval=CONFIRM_POLL_MS)
         self._poll.timeout.connect(self._check_outcome)
 
@@ -539,6 +540,7 @@ class BoxOfficePage(QWidget):
             self.message.setText(f"Not issued: {result.reason}. Nothing was sold.")
             self.refresh_offers()
             return
+        self.last_sale = result
         for verdict in result.verdicts:
             self.verdict_ready.emit(verdict)
         if (sync := self._sync()) is not None:
