@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from app.api.client import ProductsClient
 from app.api.models import Sale
@@ -54,11 +54,6 @@ class OrderLine:
     at: datetime
 
 
-def stock_lines(engine: Engine) -> list[StockLine]:
-    return [StockLine(o.name, price_text(o.price), o.issued, o.limits.stock, o.left)
-            for o in BoxOffice(engine, "").offers()]
-
-
 def issuance_today(engine: Engine, now: float) -> list[StationIssuance]:
     """Items issued at each station since midnight (local), by how they reached the server."""
     midnight = datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
@@ -78,6 +73,21 @@ def issuance_today(engine: Engine, now: float) -> list[StationIssuance]:
         else:
             line[1] += 1
     return [StationIssuance(station, *line) for station, line in sorted(counts.items())]
+
+
+@dataclass(frozen=True, slots=True)
+class SalesFigures:
+    """What the manager's Sales tab shows from the replica."""
+
+    stock: list[StockLine]
+    today: list[StationIssuance]
+    products: dict[str, str]  # product id → name, for the order history
+
+
+def sales_figures(engine: Engine, now: float) -> SalesFigures:
+    offers = BoxOffice(engine, "").offers()
+    return SalesFigures([StockLine(o.name, price_text(o.price), o.issued, o.limits.stock, o.left) for o in offers],
+                        issuance_today(engine, now), {o.product_id: o.name for o in offers})
 
 
 class OrderHistory:
@@ -123,6 +133,3 @@ class OrderHistory:
         return OrderLine(sale.order_number, self.products.get(product_id, product_id), sale.quantity,
                          price_text(str(sale.unit_price)), buyer, sale.created_at)
 
-
-def product_names(engine: Engine) -> dict[str, str]:
-    return {o.product_id: o.name for o in BoxOffice(engine, "").offers()}

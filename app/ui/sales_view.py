@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
-from app.services.sales import ORDER_PAGE, OrderHistory, OrderLine, StationIssuance, StockLine, issuance_today, stock_lines
+from app.api.settings import ApiSettings
+from app.services.sales import ORDER_PAGE, OrderHistory, OrderLine, SalesFigures, StockLine, sales_figures
 from app.ui.background import Background
 from app.ui.tables import fill, report_table
 
@@ -37,6 +38,7 @@ class SalesView(QWidget):
         self._engine, self._reader = engine, reader
         self._network = Background(self)  # the order history waits on the server, never on the reports queue
         self.history = OrderHistory(None, {})
+        self.api: ApiSettings | None = None  # the Products API, for the order history; None: not set up
         self.hide_names = False
         self.page_number = 1
         self.stock = report_table(("Product", "Price", "Issued", "Stock", "Left"))
@@ -75,24 +77,23 @@ class SalesView(QWidget):
         column.addWidget(self.orders, 3)
         column.addWidget(self.note)
 
-    def use_history(self, history: OrderHistory) -> None:
-        self.history = history
-        self.product_choice.blockSignals(True)
-        self.product_choice.clear()
-        for product_id, name in history.products.items():
-            self.product_choice.addItem(name, product_id)
-        self.product_choice.blockSignals(False)
-
     def refresh(self) -> None:
         engine = self._engine
-        self._reader.submit(lambda: (stock_lines(engine), issuance_today(engine, datetime.now().timestamp())),
-                            self._show_figures, self.note.setText)
-        self.show_page(1)
+        self._reader.submit(lambda: sales_figures(engine, datetime.now().timestamp()), self._show_figures,
+                            self.note.setText)
 
-    def _show_figures(self, figures: tuple[list[StockLine], list[StationIssuance]]) -> None:
-        stock, today = figures
-        fill(self.stock, [stock_cells(line) for line in stock])
-        fill(self.today, [(s.station, s.online, s.offline, s.refused) for s in today])
+    def _show_figures(self, figures: SalesFigures) -> None:
+        fill(self.stock, [stock_cells(line) for line in figures.stock])
+        fill(self.today, [(s.station, s.online, s.offline, s.refused) for s in figures.today])
+        chosen = self.product_choice.currentData()
+        self.history = OrderHistory(self.api, figures.products)
+        self.product_choice.blockSignals(True)
+        self.product_choice.clear()
+        for product_id, name in figures.products.items():
+            self.product_choice.addItem(name, product_id)
+        self.product_choice.setCurrentIndex(max(0, self.product_choice.findData(chosen)))
+        self.product_choice.blockSignals(False)
+        self.show_page(1)
 
     def show_page(self, page: int) -> None:
         available = self.history.available and self.product_choice.count() > 0

@@ -9,7 +9,6 @@ import pytest
 from app import demo_data as demo
 from app.api.settings import Capability
 from app.services.box_office import BoxOffice
-from app.services.sales import OrderHistory, product_names
 from app.ui.background import Background
 from app.ui.sales_view import NO_SALES_ENDPOINT, SalesView
 from box_office_world import world  # noqa: F401  (a pytest fixture)
@@ -34,7 +33,7 @@ def cells(table, row: int) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_stock_and_todays_issuing_are_shown_per_product_and_station(qtbot, world, view) -> None:
     BoxOffice(world.replica, "Box 1").sell(demo.VIP.id, demo.demo_users()[1].email, quantity=2)
-    view.use_history(OrderHistory(world.api, product_names(world.replica)))
+    view.api = world.api
     view.refresh()
     qtbot.waitUntil(lambda: view.today.rowCount() == 1)
     rows = {cells(view.stock, r)[0]: cells(view.stock, r)[1:] for r in range(view.stock.rowCount())}
@@ -43,7 +42,9 @@ def test_stock_and_todays_issuing_are_shown_per_product_and_station(qtbot, world
 
 
 def test_the_order_history_pages_through_the_servers_orders(qtbot, world, view) -> None:
-    view.use_history(OrderHistory(world.api, product_names(world.replica)))
+    view.api = world.api
+    view.refresh()
+    qtbot.waitUntil(lambda: view.product_choice.count() == 4)
     view.product_choice.setCurrentIndex(view.product_choice.findText("VIP"))
     qtbot.waitUntil(lambda: view.page_label.text() == "page 1 of 1 · 10 orders")
     assert cells(view.orders, 0)[:4] == ["USH-VIP-0001", "VIP", "1", "80.00"]
@@ -51,7 +52,7 @@ def test_the_order_history_pages_through_the_servers_orders(qtbot, world, view) 
 
 
 def test_without_the_sales_endpoint_the_view_says_so_and_asks_nothing(qtbot, world, view) -> None:
-    api = dataclasses.replace(world.api, capabilities=frozenset(world.api.capabilities) - {Capability.SALES})
-    view.use_history(OrderHistory(api, product_names(world.replica)))
+    view.api = dataclasses.replace(world.api, capabilities=frozenset(world.api.capabilities) - {Capability.SALES})
     view.refresh()
+    qtbot.waitUntil(lambda: view.stock.rowCount() == 4)
     assert view.note.text() == NO_SALES_ENDPOINT and not view.export_button.isEnabled()
