@@ -74,7 +74,8 @@ class SaleRequest:
     customer_label: str
     quantity: int
     admit: bool
-    holder: str = ""  # a guest-list name, for the ticket
+    guest: bool = False  # a guest-list entry (a comp), not a sale
+    holder: str = ""  # the guest's name as listed, for the ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,15 +501,15 @@ class BoxOfficePage(QWidget):
             self.message.setText(who)
             return
         name = self.guest_name.text().strip()[:120]
-        self._confirm(SaleRequest(offer, who[0], name or who[1], 1, admit, holder=name))
+        self._confirm(SaleRequest(offer, who[0], name or who[1], 1, admit, guest=True, holder=name))
 
     def _confirm(self, request: SaleRequest) -> None:
         self.message.setText("")
         self.pending = request
         price = price_text(request.product.price)
-        each = "" if price == "free" or request.holder else f" at {price} each"
+        each = "" if price == "free" or request.guest else f" at {price} each"
         what = f"{request.quantity} × {request.product.name}{each}"
-        guest = "Put on the guest list: " if request.holder else "Sell "
+        guest = "Put on the guest list: " if request.guest else "Sell "
         admit = ", and admit now" if request.admit else ""
         offline = "" if self.online() else " (offline: provisional tickets)"
         self.confirm_text.setText(f"{guest}{what} to {request.customer_label}{admit}?{offline}")
@@ -585,7 +586,7 @@ class BoxOfficePage(QWidget):
                             lambda tickets: self._hand_over(request, tickets), self.message.setText)
 
     def _hand_over(self, request: SaleRequest, tickets: list[Ticket]) -> None:
-        done = "ADMITTED" if request.admit else "ON THE GUEST LIST" if request.holder else "SOLD"
+        done = "ADMITTED" if request.admit else "ON THE GUEST LIST" if request.guest else "SOLD"
         count = f"{len(tickets)} × " if len(tickets) > 1 else ""
         headline = f"{done} — {count}{request.product.name}"
         short = request.quantity - len(tickets)

@@ -227,3 +227,17 @@ def test_transfers_wait_for_the_network(page, engine) -> None:
     page.show_connection()
     assert not page.transfer_button.isEnabled()
     assert page.transfer_note.text().startswith("Transfers need the network")
+
+
+def test_a_guest_on_the_list_admitted_now_goes_straight_in(qtbot, page) -> None:
+    verdicts = []
+    page.verdict_ready.connect(verdicts.append)
+    page.tabs.setCurrentIndex(1)
+    page.guest_product.setCurrentIndex(page.guest_product.findText("VIP"))
+    page.guest.set_text(GRACE.email)  # no name typed: the customer's own is used
+    qtbot.waitUntil(lambda: page.guest.chosen is not None)
+    page.guest_now.click()
+    assert page.confirm_text.text().startswith("Put on the guest list: 1 × VIP to Grace Hopper")
+    with qtbot.waitSignal(page.tickets_shown, timeout=15000) as shown:
+        page.confirm_button.click()
+    assert [v.kind for v in verdicts] == [VerdictKind.ACCEPTED] and shown.args[0][0].holder == "Grace Hopper"
