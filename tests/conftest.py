@@ -16,7 +16,7 @@ os.environ.setdefault("USHER_NO_KEYRING", "1")
 
 import pytest  # noqa: E402
 
-from app.cli.demo import DEMO_REPLICA  # noqa: E402
+from app.demo_data import DEMO_REPLICA  # noqa: E402
 from app.services.importer import import_file  # noqa: E402
 from app.store.db import open_replica  # noqa: E402
 from app.store.pg_server import ThrowawayPostgres  # noqa: E402

@@ -122,7 +122,7 @@ def test_undo_keeps_its_promise_online_because_the_upload_waits_out_the_undo_win
 
 
 def test_a_venue_kiosk_keeps_deciding_while_the_venue_database_is_gone_and_merges_when_it_is_back(qtbot, tmp_path):
-    from app.cli.demo import DEMO_REPLICA
+    from app.demo_data import DEMO_REPLICA
     from app.services.door import VenueDoor
     from app.services.importer import import_file
     from app.store.db import open_replica
