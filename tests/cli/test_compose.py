@@ -148,6 +148,11 @@ def test_a_venue_kiosk_keeps_deciding_while_the_venue_database_is_gone_and_merge
             first, second = scan(ga[0]), scan(ga[1])
             assert first.accepted and second.accepted  # decided from the door's own copy
             assert "Venue database unreachable" in kiosk.window.sync.status().message
+            manager = kiosk.window.manager_page
+            manager.refresh()  # the manager view reads the door's copy rather than failing
+            qtbot.waitUntil(lambda: manager.report is not None, timeout=20_000)
+            assert manager.report.from_copy and "this door's own copy" in manager.message.text()
+            assert manager.people_card.value.text() == "2 of 55"  # the two tickets just accepted here
             assert kiosk.station.undo(first.scan_id)  # undone on the copy that holds it
             server.boot()
             qtbot.waitUntil(lambda: kiosk.station.unreachable_since is None, timeout=30_000)
