@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from app.api.client import ProductsClient
 from app.api.settings import ApiSettings
 from app.cli.compose import build_kiosk, camera_source
-from app.config import FIRST_CAMERA, Settings
+from app.config import Settings
+from app.scan.camera_setting import FIRST_CAMERA
 from app.domain.verdict import VerdictKind
 from app.scan.sources import CameraSource, ImageFolderSource, SyntheticCamera
 from app.simulator.demo_data import DEMO_WRITE_KEY
@@ -163,3 +164,35 @@ def test_a_venue_kiosk_keeps_deciding_while_the_venue_database_is_gone_and_merge
             pending = dict(conn.execute(select(items.c.id, items.c.pending_count).where(items.c.id.in_(ga))).all())
         assert pending == {ga[0]: 0, ga[1]: 1}  # the undone use was not merged, the other was
         venue.dispose()
+
+
+def test_a_venue_door_started_while_the_venue_database_is_down_opens_on_its_own_copy(qtbot, tmp_path):
+    from app.cli.compose import open_station_replica
+    from app.demo_data import DEMO_REPLICA
+    from app.services.importer import import_file
+    from app.store.pg_server import ThrowawayPostgres
+
+    ticket = demo.item_uuid(demo.GA, 21)
+    copy_url = f"sqlite:///{tmp_path / 'copy.db'}"
+    with ThrowawayPostgres() as server:  # a server of its own: this test stops it
+        url = server.create_database("venue")
+        venue = open_station_replica(url)
+        import_file(venue, DEMO_REPLICA)
+        kiosk = build_kiosk(venue, Settings(), "", None, snapshot_url=copy_url)
+        qtbot.addWidget(kiosk.window)
+        qtbot.waitUntil(lambda: kiosk.station.snapshot_refreshed, timeout=20_000)  # yesterday's copy
+        kiosk.close()
+        venue.dispose()
+
+        server.halt()
+        venue = open_station_replica(url)  # no migration, no error: the door opens
+        kiosk = build_kiosk(venue, Settings(), "", None, snapshot_url=copy_url)
+        qtbot.addWidget(kiosk.window)
+        try:
+            with qtbot.waitSignal(kiosk.window.verdict_shown, timeout=20_000) as shown:
+                kiosk.window.on_payload(ticket, None)
+            assert shown.args[0].accepted  # decided from the copy
+            assert "Venue database unreachable" in kiosk.window.sync.status().message
+        finally:
+            kiosk.close()
+            venue.dispose()
