@@ -1,5 +1,5 @@
 """The kiosk window, assembled from its parts: the scan screen, the status strip, search, the PIN
-gate, the manager view and station setup.
+gate, the manager view, station setup and the box office.
 
 Scans go through `on_payload(text, captured_at)`, whatever their source (camera pipeline, keyboard
 wedge, search). The redeem runs on a worker thread, never on the UI thread: it is ~2 ms on a quiet
@@ -7,13 +7,13 @@ replica, but it commits durably (fsync), can wait up to the busy timeout while t
 and an unknown item may be asked of the server. Scans are decided one at a time, in arrival order.
 
 A scan never takes staff off the page they are on: on the scan screen the verdict fills it; over any
-other page (manager, PIN, search, setup) it shows as an overlay that closes by itself (or on a tap) and
+other page (manager, PIN, search, setup, box office) it shows as an overlay that closes by itself (or on a tap) and
 leaves the page as it was.
 
 Two roles share the kiosk. A steward scans and may undo their own last scan, with no PIN: that is the scan
 screen. Everything that shows guests' personal data or changes the station — search and manual check-in,
-the manager view, setup, leaving the kiosk lock — is the manager's, behind the manager PIN, which stays
-good for a few minutes (app.ui.manager_session); when it lapses, those pages close by themselves.
+the manager view, setup, the box office (except at a box-office station, whose own desk it is), leaving the
+kiosk lock — is the manager's, behind the manager PIN, which stays good for a few minutes (app.ui.manager_session); when it lapses, those pages close by themselves.
 """
 from __future__ import annotations
 
@@ -28,17 +28,23 @@ from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
+from app.api.settings import ApiSettings
 from app.config import Settings, config_dir, save_settings
 from app.domain.presentation import UNDO_REFUSED_DETAIL, UNDONE_DETAIL, look
+from app.domain.rules import Preset
 from app.domain.verdict import Verdict
 from app.scan.pipeline import QtScanPipeline, ScanEvent
 from app.scan.sources import Frame, SourceState
 from app.scan.wedge import KeyboardWedge
 from app.secrets import PIN_ATTEMPTS_FILE, PinAttempts
+from app.services.box_office import BoxOffice
 from app.services.door import VenueDoor
 from app.services.station import Station
+from app.services.transfer_desk import TransferDesk
+from app.sync.service import NotConfigured, api_settings
 from app.sync.status import Override, SyncControl
 from app.ui.background import Background
+from app.ui.box_office_page import BoxOfficePage
 from app.ui.camera_preview import NO_CAMERA, CameraPreview, camera_problem, camera_state_text
 from app.ui.gui_thread_gc import GuiThreadGarbageCollector
 from app.ui.keyboard_grab import KeyboardGrab
@@ -110,21 +116,26 @@ class MainWindow(QMainWindow):
         self.pin_page = PinPage(pin_attempts or PinAttempts(attempts_folder / PIN_ATTEMPTS_FILE))
         door_copy = station.snapshot if isinstance(station, VenueDoor) else None
         self.manager_page = ManagerPage(engine, self._reader, door_copy=door_copy)
-        self.setup_page = SetupPage(engine, self._reader, key_store or SecretsKeyStore(), settings_file)
+        self._key_store = key_store or SecretsKeyStore()
+        self.setup_page = SetupPage(engine, self._reader, self._key_store, settings_file)
+        self.box_office_page = BoxOfficePage(self._writer, self._reader)
         self.pages = PagesWithOverlay()
-        for page in (self.panel, self.search_page, self.pin_page, self.manager_page, self.setup_page):
+        for page in (self.panel, self.search_page, self.pin_page, self.manager_page, self.setup_page,
+                     self.box_office_page):
             self.pages.addWidget(page)
         self.overlay = self.pages.overlay
 
+        self.box_office_button = QPushButton("Box office")
         self.search_button = QPushButton("Search")
         self.manager_button = QPushButton("Manager")
-        for button in (self.search_button, self.manager_button):
+        for button in (self.box_office_button, self.search_button, self.manager_button):
             button.setObjectName("navButton")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 12, 0)
         top.setSpacing(8)
         top.addWidget(self.strip, 1)
+        top.addWidget(self.box_office_button)
         top.addWidget(self.search_button)
         top.addWidget(self.manager_button)
         top_bar = QWidget()
@@ -143,6 +154,7 @@ class MainWindow(QMainWindow):
         self.setFont(font)
         self.setStyleSheet(stylesheet())
 
+        self.box_office_button.clicked.connect(self.open_box_office)
         self.search_button.clicked.connect(self.open_search)
         self.manager_button.clicked.connect(self.open_manager)
         for verdicts in (self.panel, self.overlay):
@@ -160,6 +172,9 @@ class MainWindow(QMainWindow):
         self.manager_page.sync_now_requested.connect(self._sync_now)
         self.manager_page.undo_requested.connect(self._undo_from_log)
         self.manager_page.activity.connect(self.manager_session.touch)
+        self.box_office_page.back_requested.connect(self.show_scanning)
+        self.box_office_page.activity.connect(self.manager_session.touch)
+        self.box_office_page.verdict_ready.connect(self.show_verdict)  # an admission at the desk, as for a scan
         self.setup_page.applied.connect(self._setup_applied)
         self.setup_page.camera_preview_requested.connect(self.camera_requested.emit)
         self.setup_page.cancelled.connect(self._setup_cancelled)
@@ -206,6 +221,8 @@ class MainWindow(QMainWindow):
         """One scanned code (camera, keyboard wedge or search): beep at once, decide off the UI thread,
         then show the verdict. `captured_at` is the perf_counter time of the frame, when known."""
         self.sounds.play(READ_BEEP)
+        if self.pages.currentWidget() is self.box_office_page and self.box_office_page.take_scanned_text(text):
+            return  # a guest's email code, scanned at the desk: it names the customer, it is not a ticket
         self._writer.submit(lambda: self.station.redeem(text), lambda verdict: self.show_verdict(verdict, captured_at))
 
     def _check_in_from_search(self, item_uuid: str) -> None:
@@ -327,6 +344,30 @@ class MainWindow(QMainWindow):
     def open_setup(self) -> None:
         self._behind_pin("Station setup", self._show_setup)
 
+    def open_box_office(self) -> None:
+        """A box-office station's own desk opens at once; elsewhere (a door that also sells) the desk shows
+        customers' names and emails, so it is the manager's, behind the PIN."""
+        if self.station.rules.preset is Preset.BOX_OFFICE:
+            self._show_box_office()
+        else:
+            self._behind_pin("Box office", self._show_box_office)
+
+    def _show_box_office(self) -> None:
+        rules = self.station.rules
+        self.box_office_page.configure(BoxOffice(self.engine, rules.name), rules, lambda: self.sync,
+                                       TransferDesk(self.engine, self._api()))
+        self.box_office_page.open()
+        self.pages.setCurrentWidget(self.box_office_page)
+
+    def _api(self) -> ApiSettings | None:
+        """The Products API for the desk's transfers and the order history; None when none is set up."""
+        if not self.settings.api.base_url:
+            return None
+        try:
+            return api_settings(self.settings, self._key_store.load(self.settings.api.base_url))
+        except (NotConfigured, ValueError):
+            return None
+
     def _behind_pin(self, purpose: str, then: Callable[[], None]) -> None:
         if self.manager_session.unlocked:
             self.manager_session.touch()
@@ -344,8 +385,10 @@ class MainWindow(QMainWindow):
 
     def _close_lapsed_pages(self) -> None:
         """Once the manager's PIN has lapsed, guests' data and settings leave the screen."""
-        if self.pages.currentWidget() in (self.search_page, self.manager_page, self.setup_page) \
-                and not self._manager_present():
+        guarded = [self.search_page, self.manager_page, self.setup_page]
+        if self.station.rules.preset is not Preset.BOX_OFFICE:
+            guarded.append(self.box_office_page)
+        if self.pages.currentWidget() in guarded and not self._manager_present():
             self.search_page.reset()
             self.show_scanning()
 
@@ -356,6 +399,7 @@ class MainWindow(QMainWindow):
             then()
 
     def _show_manager(self) -> None:
+        self.manager_page.sales.api = self._api()
         self.manager_page.set_kiosk_locked(self.kiosk_locked)
         self.manager_page.refresh()
         self.pages.setCurrentWidget(self.manager_page)
@@ -413,13 +457,16 @@ class MainWindow(QMainWindow):
         """Stops polling and lets scans already read finish recording."""
         self._keyboard.stop()
         self._sync_timer.stop()
+        self.box_office_page.shutdown()
+        self.manager_page.sales.shutdown()
         self._writer.shutdown()
         self._reader.shutdown()
         self._gc.stop()
 
     def idle(self) -> bool:
         """True when no scan, search, report or PIN check is in progress."""
-        return self._writer.idle() and self._reader.idle() and not self.pin_page.checking
+        return (self._writer.idle() and self._reader.idle() and not self.pin_page.checking
+                and self.box_office_page.idle() and self.manager_page.sales.idle())
 
     def save_screenshot(self, path: Path) -> bool:
         return self.grab().save(str(path))

@@ -1,6 +1,6 @@
 """The manager view (behind the PIN): counts per product and station, entries over time, conflicts, the
-scan log (with undo while a use is unsent), the sync queue, CSV export, and the way to station setup and
-kiosk mode. Every number says its scope: all doors (per item, as this replica last heard from the
+scan log (with undo while a use is unsent), the sync queue, CSV export, sales (app/ui/sales_view.py), and the
+way to station setup and kiosk mode. Every number says its scope: all doors (per item, as this replica last heard from the
 server) or the scans recorded here."""
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,6 +42,8 @@ from app.services.reports import (
 from app.sync.status import SyncStatus
 from app.ui.background import Background
 from app.ui.entries_chart import EntriesChart
+from app.ui.sales_view import SalesView
+from app.ui.tables import fill, report_table
 
 # What one item and one use of it are called, by product type.
 ITEM_NOUNS = {"perks": ("voucher", "vouchers")}
@@ -93,28 +93,6 @@ def conflict_cells(row: ConflictRow, hide_names: bool) -> tuple[str, str, str, s
     server = f"{clock_text(row.refused_at)}: {row.server_message}" if row.server_message else clock_text(row.refused_at)
     return (ticket_text(row.item_number, row.product_name), "" if hide_names else row.holder_name,
             f"{clock_text(row.scanned_at)} at {row.station}", other, server)
-
-
-def _table(columns: tuple[str, ...], stretch_column: int = 0) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[object, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            item = QTableWidgetItem(str(value))
-            if isinstance(value, int) or (isinstance(value, str) and value[:1].isdigit()):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
 
 
 def _section_title(text: str) -> QLabel:
@@ -176,10 +154,10 @@ class ManagerPage(QWidget):
         self.message.setObjectName("hintText")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.products = _table(("Product", "Issued", "Used", "Used up", "Left"))
-        self.stations = _table(("Station (scans here)", "Accepted", "Refused"))
-        self.conflicts = _table(("Ticket", "Holder", "Accepted here", "Used first", "Server's answer"), stretch_column=4)
-        self.scan_log = _table(("Time", "Station", "Verdict", "Ticket", "Holder", ""), stretch_column=3)
+        self.products = report_table(("Product", "Issued", "Used", "Used up", "Left"))
+        self.stations = report_table(("Station (scans here)", "Accepted", "Refused"))
+        self.conflicts = report_table(("Ticket", "Holder", "Accepted here", "Used first", "Server's answer"), stretch_column=4)
+        self.scan_log = report_table(("Time", "Station", "Verdict", "Ticket", "Holder", ""), stretch_column=3)
         self.scan_log.verticalHeader().setDefaultSectionSize(40)  # room for the Undo buttons
         self.scan_log.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Fixed)
         self.scan_log.setColumnWidth(5, 110)
@@ -189,6 +167,9 @@ class ManagerPage(QWidget):
         self.tabs.addTab(self.scan_log, "Scan log")
         self.tabs.addTab(self._with_title(self.conflicts_title, self.conflicts), "Conflicts")
         self.tabs.addTab(self.stations, "Stations")
+        self.sales = SalesView(engine, reader)
+        self.sales.activity.connect(self.activity.emit)
+        self.tabs.addTab(self.sales, "Sales")
 
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(lambda: self.refresh())
@@ -270,6 +251,8 @@ class ManagerPage(QWidget):
     def refresh(self, note: str = "") -> None:
         """Reloads every number; `note` is shown on the message line once they are in."""
         self.message.setText("Loading…")
+        self.sales.hide_names = self.hide_names
+        self.sales.refresh()
         self._reader.submit(lambda: load_report(self._engine, self._door_copy), lambda report: self._show(report, note),
                             self.message.setText)
 
@@ -287,9 +270,9 @@ class ManagerPage(QWidget):
         self.conflicts_title.setText(conflicts_title(report))
         self.tabs.setTabText(1, f"Conflicts ({len(report.conflicts)})")
         self.queue.setText(f"Sync queue of the scans here: {queue_text(report.queue)}")
-        _fill(self.products, [self._product_cells(p) for p in report.products])
-        _fill(self.stations, [(s.station, s.accepted, s.refused) for s in report.stations])
-        _fill(self.conflicts, [conflict_cells(c, self.hide_names) for c in report.conflicts])
+        fill(self.products, [self._product_cells(p) for p in report.products])
+        fill(self.stations, [(s.station, s.accepted, s.refused) for s in report.stations])
+        fill(self.conflicts, [conflict_cells(c, self.hide_names) for c in report.conflicts])
         self._show_scan_log(report.scans)
         self.chart.show_entries(report.entries, "Accepted scans here, per 5 minutes"
                                 + ("" if report.entries else " — none yet"))
@@ -301,7 +284,7 @@ class ManagerPage(QWidget):
         return (p.name, p.issued, counted(p.checked_in, items), p.fully_used, counted(p.uses_left, uses))
 
     def _show_scan_log(self, rows: list[ScanRow]) -> None:
-        _fill(self.scan_log, [
+        fill(self.scan_log, [
             (datetime.fromtimestamp(r.scanned_at).strftime("%H:%M:%S"), r.station, VERDICT_WORDS.get(r.verdict, r.verdict),
              "" if r.item_number is None and r.product_name is None else ticket_text(r.item_number, r.product_name),
              "" if self.hide_names else r.holder_name, "")

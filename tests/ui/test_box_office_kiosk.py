@@ -37,7 +37,7 @@ def test_with_the_network_cut_a_walk_up_guest_is_sold_printed_and_admitted_and_t
         "station": {"name": "Door 1", "preset": "door"},  # a door that also sells
         "product_ids": PRODUCT_IDS, "camera": "none"})
     with world.client() as client:
-        before = {item.id for item in all_items(client, demo.GA.id)}
+        before = {str(item.id) for item in all_items(client, demo.GA.id)}
     kiosk = build_kiosk(world.replica, settings, DEMO_WRITE_KEY, None)
     window = kiosk.window
     qtbot.addWidget(window)
