@@ -24,15 +24,21 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEvent, QEventLoop
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
+from app.api import ApiSettings as ProductsApi
+from app.api import ProductsClient
 from app.config import ApiSettings, Settings, StationSettings
-from app.demo_data import DEMO_REPLICA, DRINKS, EVENT_ID, GA, INACTIVE, UNKNOWN_ITEM, VIP, item_uuid
+from app.demo_data import DEMO_REPLICA, DRINKS, EVENT_ID, GA, INACTIVE, PRODUCTS, UNKNOWN_ITEM, VIP, item_uuid
 from app.domain.verdict import Verdict, VerdictKind
 from app.scan.sources import SourceState, SyntheticCamera
 from app.secrets import hash_pin
 from app.services.importer import import_file
 from app.services.reports import sync_queue
 from app.services.station import UNDO_HOLD_S, Station
+from app.simulator.demo_data import DEMO_WRITE_KEY
+from app.simulator.server import SimulatorServer
 from app.store.db import open_replica
+from app.sync.customers import download_customers
+from app.sync.engine import SyncEngine
 from app.sync.status import Connectivity, Override, SyncStatus
 from app.ui.colour_vision import DEFICIENCIES, simulate
 from app.ui.local_sync import LocalOnlySync
@@ -152,6 +158,53 @@ def _evening_history(station: Station, clock: EveningClock) -> None:
     station.redeem("not a ticket at all")  # a refusal, so the station table has one
 
 
+def _box_office_shots(window: MainWindow, engine: Engine, tmp: Path, sync: StagedSync,
+                      shot: Callable[[str], None]) -> None:
+    """The desk on a busy night: prices, limits and customers come from the demo simulator run on this machine
+    (the only server the screenshots talk to), as a kiosk's first sync would bring them."""
+    page = window.box_office_page
+    with SimulatorServer(tmp / "simulator.db", seed="demo") as server:
+        api = ProductsApi(server.url, DEMO_WRITE_KEY)
+        with ProductsClient(api) as client:
+            SyncEngine(engine, api, [p.id for p in PRODUCTS]).download(client)
+            download_customers(engine, client)
+        window.open_box_office()
+        _settle(window)
+        page.product_button(VIP.name).click()
+        page.customer.set_text("barbara.liskov@example.com")  # she holds VIP No. 1; at most 2 each
+        page.quantity.setText("2")
+        page.quantity.textEdited.emit("2")
+        shot("box-office-sale")
+        page.quantity.setText("1")
+        page.issue_button.click()
+        shot("box-office-confirm")
+        page.confirm_button.click()  # offline: a provisional ticket, and it says so
+        shot("box-office-ticket")
+        page.ticket_view.done_button.click()
+        page.tabs.setCurrentIndex(1)
+        page.guest_product.setCurrentIndex(page.guest_product.findText(GA.name))
+        page.guest_name.setText("Sam Rivera")
+        page.guest.set_text("sam.rivera@example.net")
+        shot("box-office-guest-list")
+        sync.shown = _status(Connectivity.ONLINE, "Online — sending the scans", 5)
+        page.show_connection()
+        page.tabs.setCurrentIndex(2)
+        page.sender.set_text("ada.lovelace@example.com")
+        _settle(window)
+        tickets = [page.sender_items.item(n) for n in range(page.sender_items.count())]
+        page.sender_items.setCurrentItem(next(t for t in tickets if t.text().startswith(GA.name)))
+        page.recipient.setText("grace.hopper@example.com")
+        shot("box-office-transfer")
+        window.open_manager()
+        window.manager_page.sales.api = api
+        window.manager_page.tabs.setCurrentWidget(window.manager_page.sales)
+        window.manager_page.refresh()
+        _settle(window)
+        sales = window.manager_page.sales
+        sales.product_choice.setCurrentIndex(sales.product_choice.findText(GA.name))
+        shot("manager-sales")
+
+
 def render_all(out_dir: Path, api_key: str = DEMO_API_KEY, on_rendered: Inspect | None = None,
                size: tuple[int, int] = SIZE) -> list[Path]:
     """Renders every screen to `out_dir` at `size` and returns the files written. `on_rendered(name,
@@ -258,6 +311,8 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
     window.open_setup()
     shot("setup")
     window.setup_page._previewing = None  # the screenshots have no camera to switch
+    sync.shown = offline
+    _box_office_shots(window, engine, tmp, sync, shot)
     window.manager_session.lock()
     window.on_camera_state(SourceState.RECONNECTING.value)
     window.show_scanning()

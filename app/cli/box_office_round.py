@@ -53,8 +53,8 @@ def play(window: MainWindow, out_dir: Path, wait: Wait, shot: Callable[[str], No
     if pdf is None:
         return None
     printed = [d.text for d in QrDecoder().decode(_gray(render_image(view.current, LAYOUT)))]
-    print(f"SOLD             General Admission to {guest.first_name} {guest.last_name}; ticket printed to {pdf}",
-          flush=True)
+    print(f"box office: sold {GA.name} to {guest.first_name} {guest.last_name} (No. {view.current.item_number or "—"}"
+          f"{', issued offline' if view.current.provisional else ''}); the ticket printed to {pdf}", flush=True)
     verdicts: list[Verdict] = []
     window.verdict_shown.connect(lambda verdict, _latency: verdicts.append(verdict))
     window.show_scanning()

@@ -1,6 +1,8 @@
 """`usher demo`: the embedded default. The simulator starts in-process with the demo event, the replica
 syncs from it, and the kiosk opens on the demo camera, which plays a scripted round. With no display
-(or `--headless`), the same round runs offscreen: one printed line and one screenshot per scan.
+(or `--headless`), the same round runs offscreen: one printed line and one screenshot per scan; then a
+box-office round (app/cli/box_office_round.py): a walk-up sale, its ticket printed to a PDF in the output
+folder, and that ticket scanned at the door.
 """
 from __future__ import annotations
 
@@ -127,20 +129,50 @@ def run_headless(out_dir: Path) -> int:
             window.save_screenshot(out_dir / f"{len(round_) + 1:02d}-back-online.png")
             print(f"-- network back: {'queue drained' if drained else 'queue NOT drained'}; "
                   f"{kiosk.engine.status().message} --")
+            admitted = _box_office_round(app, window, out_dir)
+            drained = drained and _wait(app, lambda: kiosk.engine.status().waiting == 0, 30)
             print(f"Screenshots in {out_dir}")
-            return 0 if drained else 1
+            return 0 if drained and admitted else 1
         finally:
             if kiosk is not None:
                 kiosk.close()
             world.close()
 
 
+def _box_office_round(app, window, out_dir: Path) -> bool:  # type: ignore[no-untyped-def]
+    """A walk-up sale at the box office, its ticket printed to a PDF in `out_dir`, then scanned at the door."""
+    from app.cli import box_office_round
+
+    shots = out_dir / "box-office"
+    shots.mkdir(exist_ok=True)
+
+    def shot(name: str) -> None:
+        app.processEvents()
+        window.save_screenshot(shots / f"{name}.png")
+
+    verdict = box_office_round.play(window, out_dir, lambda condition, timeout: _wait(app, condition, timeout), shot)
+    if verdict is None:
+        print("box office: the walk-up sale did not complete", file=sys.stderr)
+        return False
+    app.processEvents()
+    window.save_screenshot(shots / "printed-ticket-at-the-door.png")
+    print(f"box office: the printed ticket scanned at {verdict.station}: {verdict.kind.value} — "
+          f"{verdict.product_name}, {verdict.holder_name}")
+    return verdict.accepted
+
+
 def sync_demo_replica(world: DemoWorld) -> None:
-    """The first download, before the window opens: the replica starts with the event's items."""
-    from app.sync.service import build_online_sync
+    """The first download, before the window opens: the replica starts with the event's items, and the box
+    office with the project's customers."""
+    from app.api import ProductsClient
+    from app.sync.customers import download_customers
+    from app.sync.service import api_settings, build_online_sync
 
     report = build_online_sync(world.replica, world.settings, world.api_key).engine.run_once()
-    print(f"Synced the demo replica from the simulator at {world.simulator.url}: {report.downloaded} items.")
+    with ProductsClient(api_settings(world.settings, world.api_key)) as client:
+        customers = download_customers(world.replica, client)
+    print(f"Synced the demo replica from the simulator at {world.simulator.url}: {report.downloaded} items, "
+          f"{customers} customers.")
 
 
 def _station_settings(rules: StationRules):  # type: ignore[no-untyped-def]

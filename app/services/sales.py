@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from app.api.client import ProductsClient
 from app.api.models import Sale
@@ -19,7 +19,7 @@ from app.services.box_office import BoxOffice
 from app.store.db import read_transaction
 from app.store.models import ProvisionalItem
 from app.store.outbox import outbox
-from app.store.replica import holder_name
+from app.store.replica import holder_name, items
 
 provisional = ProvisionalItem.__table__
 # An issue confirmed by the server within this long of the sale went out at once: the station was online.
@@ -86,8 +86,20 @@ class SalesFigures:
 
 def sales_figures(engine: Engine, now: float) -> SalesFigures:
     offers = BoxOffice(engine, "").offers()
-    return SalesFigures([StockLine(o.name, price_text(o.price), o.issued, o.limits.stock, o.left) for o in offers],
-                        issuance_today(engine, now), {o.product_id: o.name for o in offers})
+    with read_transaction(engine) as conn:
+        issued = {o.product_id: _issued(conn, o.product_id) for o in offers}
+    return SalesFigures([StockLine(o.name, price_text(o.price), issued[o.product_id], o.limits.stock, o.left)
+                         for o in offers], issuance_today(engine, now), {o.product_id: o.name for o in offers})
+
+
+def _issued(conn: Connection, product_id: str) -> int:
+    """Items issued of the product, as the issue rules count them (app/store/provisional.py): the highest item
+    number the server gave, plus the provisional items it has not confirmed or refused yet."""
+    highest = conn.execute(select(func.max(items.c.item_id)).where(items.c.product_id == product_id)).scalar()
+    waiting = conn.execute(select(func.count()).where(provisional.c.product_id == product_id,
+                                                      provisional.c.server_item_id.is_(None),
+                                                      provisional.c.refused.is_(None))).scalar()
+    return (highest or 0) + (waiting or 0)
 
 
 class OrderHistory:

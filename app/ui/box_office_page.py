@@ -45,7 +45,7 @@ CONFIRM_POLL_MS = 200
 CONFIRM_WAIT_S = 5.0  # online, how long the desk waits for the server before handing over provisional tickets
 TYPING_PAUSE_MS = 250
 PRODUCT_COLUMNS = 2
-OFFLINE_TEXT = "Offline — tickets are issued here as provisional and confirmed once the network is back"
+OFFLINE_TEXT = "Offline — tickets are provisional until the server confirms them"
 NOT_CONFIGURED_TEXT = "No Products API set up — tickets are issued here and wait to be sent"
 PAGE_STYLE = """
 QPushButton#productButton { font-size: 15pt; font-weight: bold; min-height: 76px; text-align: center; }
@@ -53,7 +53,8 @@ QPushButton#productButton:checked { background-color: #2F6FEB; border-color: #9C
 QPushButton#primaryButton:disabled { background-color: #2B2F37; border-color: #3A3F49; color: #9AA1AD; }
 QLabel#customerLine { font-size: 14pt; }
 QLabel#noticeText { color: #FFD27A; font-size: 14pt; font-weight: bold; }
-QLabel#ticketHeadline { font-size: 26pt; font-weight: bold; }
+QLabel#ticketHeadline { font-size: 24pt; font-weight: bold; }
+QLabel#fieldLabel { font-size: 13pt; color: #C3C8D1; }
 QPushButton#confirmButton { background-color: #2F6FEB; border-color: #2F6FEB; font-weight: bold; font-size: 15pt; }
 QFrame#confirmBar, QWidget#confirmBar { background-color: #20232A; border-radius: 10px; }
 """
@@ -96,6 +97,12 @@ def _row(*parts: QWidget | tuple[QWidget, int] | None) -> QHBoxLayout:
         else:
             row.addWidget(part)
     return row
+
+
+def _field_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("fieldLabel")
+    return label
 
 
 def _message_label(object_name: str = "errorText") -> QLabel:
@@ -311,7 +318,7 @@ class BoxOfficePage(QWidget):
         products_column.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.customer)
-        right.addLayout(_row(QLabel("How many"), fewer, self.quantity, more, None))
+        right.addLayout(_row(_field_label("How many"), fewer, self.quantity, more, None))
         right.addWidget(self.notice)
         right.addStretch(1)
         right.addLayout(_row((self.issue_button, 1), (self.admit_button, 1)))
@@ -357,7 +364,7 @@ class BoxOfficePage(QWidget):
         tab = QWidget()
         column = QVBoxLayout(tab)
         column.addWidget(self.sender)
-        column.addWidget(QLabel("Their tickets — choose the one to pass on"))
+        column.addWidget(_field_label("Their tickets — choose the one to pass on"))
         column.addWidget(self.sender_items)
         column.addWidget(self.recipient)
         column.addWidget(self.transfer_note)

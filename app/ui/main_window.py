@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         self.pin_page.cancelled.connect(self.show_scanning)
         self.manager_page.back_requested.connect(self.show_scanning)
         self.manager_page.setup_requested.connect(self.open_setup)
+        self.manager_page.box_office_requested.connect(self.open_box_office)
         self.manager_page.kiosk_requested.connect(self._toggle_kiosk)
         self.manager_page.sync_now_requested.connect(self._sync_now)
         self.manager_page.undo_requested.connect(self._undo_from_log)
@@ -297,6 +298,11 @@ class MainWindow(QMainWindow):
         self.sounds.enabled = settings.sounds
         self.strip.set_station(self.station.rules.name)
         self.panel.set_ready_preset(self.station.rules.preset)
+        # A box-office station's own desk takes Search's place in the top bar (the desk finds customers itself;
+        # two buttons keep the strip readable at 1024 pixels); elsewhere the desk is Manager → Box office.
+        at_the_desk = self.station.rules.preset is Preset.BOX_OFFICE
+        self.box_office_button.setVisible(at_the_desk)
+        self.search_button.setVisible(not at_the_desk)
         self.manager_page.hide_names = settings.hide_names
         self.search_page.hide_names = settings.hide_names
         self.manager_page.api_flags = ({"list_items": settings.api.list_items, "get_item": settings.api.get_item,

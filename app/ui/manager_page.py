@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -121,6 +121,7 @@ class Card(QFrame):
 class ManagerPage(QWidget):
     back_requested = Signal()
     setup_requested = Signal()
+    box_office_requested = Signal()
     kiosk_requested = Signal()  # lock or leave kiosk mode
     sync_now_requested = Signal()
     undo_requested = Signal(int)  # a scan id from the scan log
@@ -179,6 +180,8 @@ class ManagerPage(QWidget):
         self.export_button.clicked.connect(self._choose_export_file)
         self.setup_button = QPushButton("Station setup")
         self.setup_button.clicked.connect(self.setup_requested.emit)
+        self.box_office_button = QPushButton("Box office")
+        self.box_office_button.clicked.connect(self.box_office_requested.emit)
         self.kiosk_button = QPushButton()
         self.kiosk_button.clicked.connect(self.kiosk_requested.emit)
         back = QPushButton("Back to scanning")
@@ -193,7 +196,8 @@ class ManagerPage(QWidget):
         heading.addStretch(1)
         heading.addWidget(back)
         actions = QHBoxLayout()
-        for button in (self.refresh_button, self.sync_button, self.export_button, self.setup_button, self.kiosk_button):
+        for button in (self.refresh_button, self.sync_button, self.export_button, self.box_office_button,
+                       self.setup_button, self.kiosk_button):
             actions.addWidget(button)
         actions.addStretch(1)
         cards = QHBoxLayout()
@@ -216,15 +220,21 @@ class ManagerPage(QWidget):
         column.addWidget(self.queue)
         column.addWidget(self.server)
         column.addLayout(grid, 1)
-        scroll = QScrollArea()  # on a small screen the page scrolls rather than holding the window open
+        self.scroll = scroll = QScrollArea()  # on a small screen the page scrolls rather than holding the window open
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
+        self.tabs.currentChanged.connect(self._bring_sales_into_view)
         page = QVBoxLayout(self)
         page.setContentsMargins(20, 8, 20, 8)
         page.addLayout(heading)
         page.addWidget(scroll, 1)
         page.addWidget(self.message)
+
+    def _bring_sales_into_view(self) -> None:
+        """Sales needs more room than the other tabs: the page scrolls down to it."""
+        if self.tabs.currentWidget() is self.sales:
+            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.sales, 0, 0))
 
     @staticmethod
     def _with_title(title: QLabel, table: QTableWidget) -> QWidget:

@@ -15,6 +15,7 @@ from app.services.sales import ORDER_PAGE, OrderHistory, OrderLine, SalesFigures
 from app.ui.background import Background
 from app.ui.tables import fill, report_table
 
+MIN_HEIGHT = 440  # the figures and a page of orders; the manager view scrolls to make room
 NO_SALES_ENDPOINT = ("The server does not offer the sales endpoint (Station setup → Test connection finds out): "
                      "no order history here")
 
@@ -42,7 +43,7 @@ class SalesView(QWidget):
         self.hide_names = False
         self.page_number = 1
         self.stock = report_table(("Product", "Price", "Issued", "Stock", "Left"))
-        self.today = report_table(("Station (issued today)", "Online", "Offline", "Refused"))
+        self.today = report_table(("Issued today at", "Online", "Offline", "Refused"))
         self.orders = report_table(("Order", "Product", "Qty", "Unit price", "Buyer", "Ordered"))
         self.product_choice = QComboBox()
         self.product_choice.currentIndexChanged.connect(lambda _i: self.show_page(1))
@@ -70,6 +71,7 @@ class SalesView(QWidget):
         paging.addWidget(self.page_label)
         paging.addWidget(self.next_button)
         paging.addWidget(self.export_button)
+        self.setMinimumHeight(MIN_HEIGHT)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 4, 0, 0)
         column.addLayout(figures, 2)

@@ -37,6 +37,8 @@ def test_the_headless_demo_plays_the_whole_round_prints_each_verdict_and_saves_s
         assert first.size == (1280, 800)
         valid = TONE_LOOK[Tone.VALID].background
         assert first.getpixel((640, 400))[:3] == tuple(int(valid[i:i + 2], 16) for i in (1, 3, 5))  # fills the window
+    assert "box office: the printed ticket scanned at Door 1: ACCEPTED — General Admission, Grace Hopper" in result.stdout
+    assert (tmp_path / "shots" / "walk-up-ticket.pdf").read_bytes().startswith(b"%PDF")  # the box office's ticket
     assert "Traceback" not in result.stderr
 
 
