@@ -52,9 +52,10 @@ def play(window: MainWindow, out_dir: Path, wait: Wait, shot: Callable[[str], No
     shot("box-office-ticket")
     if pdf is None:
         return None
-    printed = [d.text for d in QrDecoder().decode(_gray(render_image(view.current, LAYOUT)))]
-    print(f"box office: sold {GA.name} to {guest.first_name} {guest.last_name} (No. {view.current.item_number or "—"}"
-          f"{', issued offline' if view.current.provisional else ''}); the ticket printed to {pdf}", flush=True)
+    ticket = view.current
+    printed = [d.text for d in QrDecoder().decode(_gray(render_image(ticket, LAYOUT)))]  # the ticket as printed
+    print(f"box office: sold {GA.name} No. {ticket.item_number} to {guest.first_name} {guest.last_name}"
+          f"{' (issued offline)' if ticket.provisional else ''}; the ticket printed to {pdf}", flush=True)
     verdicts: list[Verdict] = []
     window.verdict_shown.connect(lambda verdict, _latency: verdicts.append(verdict))
     window.show_scanning()
