@@ -83,7 +83,7 @@ def limit_notice(offer: Offer, quantity: int, customer_holds: int | None, custom
 def read_quantity(text: str) -> int | str:
     """The quantity typed, or what is wrong with it in words."""
     stripped = text.strip()
-    if not stripped.isdigit():
+    if not (stripped.isascii() and stripped.isdigit()):  # "²" is a digit to Python, not to int()
         return f"Type how many, as a number from 1 to {MAX_QUANTITY}"
     quantity = int(stripped)
     if not 1 <= quantity <= MAX_QUANTITY:
