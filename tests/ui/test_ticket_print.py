@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from app import demo_data as demo
-from app.cli.demo import DEMO_REPLICA
+from app.demo_data import DEMO_REPLICA
 from app.domain.rules import Preset, StationRules
 from app.domain.verdict import VerdictKind
 from app.scan.decode import QrDecoder
