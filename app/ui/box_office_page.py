@@ -39,6 +39,7 @@ from app.services.box_office import BoxOffice, CustomerRecord, Sale
 from app.services.transfer_desk import HeldItem, TransferDesk, TransferResult
 from app.sync.status import Connectivity, SyncControl
 from app.ui.background import Background
+from app.ui.search_page import initials
 from app.ui.ticket_view import OFFLINE_COLOURS, TicketView
 
 CONFIRM_POLL_MS = 200
@@ -123,6 +124,7 @@ class CustomerPicker(QWidget):
         self._reader = reader
         self._find: Callable[[str], list[CustomerRecord]] = lambda query: []
         self.chosen: CustomerRecord | None = None
+        self.hide_names = False  # "hide holders' names": initials, and the email's domain only
         self.field = QLineEdit()
         self.field.setPlaceholderText(placeholder)
         self.field.setClearButtonEnabled(True)
@@ -158,10 +160,15 @@ class CustomerPicker(QWidget):
     def _list(self, found: list[CustomerRecord]) -> None:
         self.results.clear()
         for customer in found:
-            item = QListWidgetItem(f"{customer.name}  ·  {customer.email or ''}")
+            item = QListWidgetItem(self._shown(customer))
             item.setData(Qt.ItemDataRole.UserRole, customer)
             self.results.addItem(item)
         self.results.setVisible(bool(found))
+
+    def _shown(self, customer: CustomerRecord) -> str:
+        if not self.hide_names:
+            return f"{customer.name}  ·  {customer.email or ''}"
+        return f"{initials(customer.name)}  ·  …@{(customer.email or '').rpartition('@')[2]}"
 
     def _say_who(self) -> None:
         who = self.recipient()
@@ -193,13 +200,16 @@ class CustomerPicker(QWidget):
 
     def _pick(self, item: QListWidgetItem) -> None:
         self.chosen = item.data(Qt.ItemDataRole.UserRole)
-        self.field.setText(self.chosen.email or self.chosen.name)  # type: ignore[union-attr]
+        self.field.setText(self.chosen.email or self.chosen.name  # type: ignore[union-attr]
+                           if not self.hide_names else initials(self.chosen.name))  # type: ignore[union-attr]
         self._list([])
         self.changed.emit()
 
     def recipient(self) -> tuple[str, str] | str:
         """(who, label) to issue to, or what is wrong, in words."""
         if self.chosen is not None:
+            if self.hide_names:
+                return self.chosen.id, initials(self.chosen.name)
             return self.chosen.id, f"{self.chosen.name} ({self.chosen.email})" if self.chosen.email else self.chosen.name
         text = self.field.text().strip()
         if not text:
@@ -380,6 +390,12 @@ class BoxOfficePage(QWidget):
         for picker in (self.customer, self.guest, self.sender):
             picker.use(desk.find_customers)
         self.title.setText(f"Box office — {desk.station}")
+
+    def set_hide_names(self, hide: bool) -> None:
+        """Holders' names hidden (setup): initials on the desk's screens; a printed ticket keeps its guest's name."""
+        for picker in (self.customer, self.guest, self.sender):
+            picker.hide_names = hide
+        self.ticket_view.hide_names = hide
 
     def open(self) -> None:
         """Fresh figures each time staff come to the desk."""

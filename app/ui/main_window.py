@@ -305,6 +305,7 @@ class MainWindow(QMainWindow):
         self.search_button.setVisible(not at_the_desk)
         self.manager_page.hide_names = settings.hide_names
         self.search_page.hide_names = settings.hide_names
+        self.box_office_page.set_hide_names(settings.hide_names)
         self.manager_page.api_flags = ({"list_items": settings.api.list_items, "get_item": settings.api.get_item,
                                         "sales": settings.api.sales} if settings.api.base_url else {})
         self.setWindowTitle(f"Usher — {self.station.rules.name}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.domain.ticket import OFFLINE_NOTE, Ticket
+from app.ui.search_page import initials
 from app.ui.ticket_print import Layout, default_printer, paint_code, print_on_printer, print_to_pdf, qr_modules
 
 OFFLINE_COLOURS = ("#F0E442", "#111111")  # Okabe-Ito yellow, as the OFFLINE badge: not a verdict colour
@@ -58,6 +60,7 @@ class TicketView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tickets: list[Ticket] = []
+        self.hide_names = False  # initials on screen; the printed ticket keeps its guest's name
         self.index = 0
         self.output_dir = tickets_dir()
         self.headline = QLabel()
@@ -139,7 +142,8 @@ class TicketView(QWidget):
     def _show_current(self) -> None:
         ticket = self.current
         self.code.show_code(ticket.code)
-        self.details.setText("\n".join(line for line in ticket.lines if line != OFFLINE_NOTE))
+        shown = replace(ticket, holder=initials(ticket.holder)) if self.hide_names and ticket.holder else ticket
+        self.details.setText("\n".join(line for line in shown.lines if line != OFFLINE_NOTE))
         self.offline_note.setVisible(ticket.provisional)
         many = len(self.tickets) > 1
         self.position.setText(f"Ticket {self.index + 1} of {len(self.tickets)}" if many else "")

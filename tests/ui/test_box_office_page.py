@@ -241,3 +241,15 @@ def test_a_guest_on_the_list_admitted_now_goes_straight_in(qtbot, page) -> None:
     with qtbot.waitSignal(page.tickets_shown, timeout=15000) as shown:
         page.confirm_button.click()
     assert [v.kind for v in verdicts] == [VerdictKind.ACCEPTED] and shown.args[0][0].holder == "Grace Hopper"
+
+
+def test_with_holders_names_hidden_the_desk_shows_initials_and_no_email(qtbot, page) -> None:
+    page.set_hide_names(True)
+    page.customer.set_text("grace")
+    qtbot.waitUntil(lambda: page.customer.results.count() == 1)
+    assert page.customer.results.item(0).text() == "G. H.  ·  …@example.com"
+    page.customer.results.itemClicked.emit(page.customer.results.item(0))
+    assert page.customer.line.text() == "For G. H." and page.customer.field.text() == "G. H."
+    tickets = sell(qtbot, page, "VIP", GRACE.email)
+    assert "Grace" not in page.ticket_view.details.text() and "G. H." in page.ticket_view.details.text()
+    assert tickets[0].holder == "Grace Hopper"  # printed for the guest to carry
