@@ -12,7 +12,6 @@ from sqlalchemy import Engine
 
 from app.config import FIRST_CAMERA, NO_CAMERA, Settings
 from app.scan.debounce import Debouncer
-from app.scan.pipeline import QtScanPipeline
 from app.scan.sources import CameraSource, FrameSource, ImageFolderSource, VideoFileSource
 from app.services.door import DoorStatus, DoorTicker, VenueDoor
 from app.services.station import UNDO_HOLD_S, Station
@@ -22,6 +21,7 @@ from app.sync.service import NotConfigured, build_online_sync
 from app.ui.cameras import SYSFS_VIDEO, find_cameras
 from app.ui.local_sync import LocalOnlySync
 from app.ui.main_window import MainWindow
+from app.ui.scan_pipeline import QtScanPipeline
 
 log = logging.getLogger(__name__)
 
