@@ -17,9 +17,9 @@ from app.services.door import DoorStatus, DoorTicker, VenueDoor
 from app.services.station import UNDO_HOLD_S, Station
 from app.store.db import open_replica, venue_copy_url
 from app.sync.engine import SyncEngine
+from app.sync.local_only import LocalOnlySync
 from app.sync.service import NotConfigured, build_online_sync
 from app.ui.cameras import SYSFS_VIDEO, find_cameras
-from app.ui.local_sync import LocalOnlySync
 from app.ui.main_window import MainWindow
 from app.ui.scan_pipeline import QtScanPipeline
 

@@ -17,7 +17,8 @@ from sqlalchemy import Engine, and_, case, func, select
 
 from app.store.db import read_transaction
 from app.store.models import Conflict
-from app.store.outbox import WAITING, Kind, OpState
+from app.store import outbox as ob
+from app.store.outbox import Kind, OpState
 from app.store.replica import items, outbox, products, scans
 
 conflicts_table = Conflict.__table__
@@ -43,18 +44,16 @@ class StationCount:
 
 @dataclass(frozen=True, slots=True)
 class QueueSummary:
+    """The Products API's operations by state; Voucherify's upserts are listed by `refused_operations`."""
+
+    waiting: int  # the status strip's count (app.store.outbox.waiting_count): pending + in_flight + unknown
     pending: int
     in_flight: int
     unknown: int
     rejected: int
     done: int
-    oldest_waiting_at: float | None  # scan time of the oldest operation not yet settled
+    oldest_waiting_at: float | None  # scan time of the oldest operation waiting to sync
     doubtful: int = 0  # uses the kiosk cannot settle alone: a manager checks each item
-
-    @property
-    def waiting(self) -> int:
-        """The same count as the status strip's (SyncStatus.waiting): the outbox's waiting states."""
-        return self.pending + self.in_flight + self.unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,18 +136,16 @@ def entries_over_time(engine: Engine, bucket_s: int = 300) -> list[tuple[float, 
 
 def sync_queue(engine: Engine) -> QueueSummary:
     with read_transaction(engine) as conn:
-        by_state = dict(conn.execute(select(outbox.c.state, func.count()).group_by(outbox.c.state)).all())
-        oldest = conn.execute(
-            select(func.min(outbox.c.scanned_at)).where(outbox.c.state.in_([s.value for s in WAITING]))
-        ).scalar()
+        waiting, by_state, oldest = ob.waiting_count(conn), ob.count_by_state(conn), ob.oldest_waiting_at(conn)
     return QueueSummary(
-        pending=by_state.get(OpState.PENDING.value, 0),
-        in_flight=by_state.get(OpState.IN_FLIGHT.value, 0),
-        unknown=by_state.get(OpState.UNKNOWN.value, 0),
-        rejected=by_state.get(OpState.REJECTED.value, 0),
-        done=by_state.get(OpState.DONE.value, 0),
+        waiting=waiting,
+        pending=by_state.get(OpState.PENDING, 0),
+        in_flight=by_state.get(OpState.IN_FLIGHT, 0),
+        unknown=by_state.get(OpState.UNKNOWN, 0),
+        rejected=by_state.get(OpState.REJECTED, 0),
+        done=by_state.get(OpState.DONE, 0),
         oldest_waiting_at=oldest,
-        doubtful=by_state.get(OpState.DOUBTFUL.value, 0),
+        doubtful=by_state.get(OpState.DOUBTFUL, 0),
     )
 
 

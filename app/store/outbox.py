@@ -294,9 +294,30 @@ def deny(conn: Connection, op: Operation, message: str, now: float) -> bool:
 
 # ---- what the manager and the status strip see ----
 
-def waiting_count(conn: Connection, kinds: tuple[Kind, ...] = PRODUCTS_API) -> int:
-    return conn.execute(select(func.count()).select_from(outbox).where(
-        outbox.c.state.in_([s.value for s in WAITING]), outbox.c.kind.in_([k.value for k in kinds]))).scalar() or 0
+def _of_products_api():  # type: ignore[no-untyped-def]
+    return outbox.c.kind.in_([k.value for k in PRODUCTS_API])
+
+
+def _waiting_to_sync():  # type: ignore[no-untyped-def]
+    return and_(_of_products_api(), outbox.c.state.in_([s.value for s in WAITING]))
+
+
+def waiting_count(conn: Connection) -> int:
+    """"Waiting to sync" — the one count the status strip, the manager's sync queue and `usher sync` show: the
+    Products API's operations not settled yet. Voucherify's upserts are not scans and are not counted."""
+    return conn.execute(select(func.count()).select_from(outbox).where(_waiting_to_sync())).scalar() or 0
+
+
+def oldest_waiting_at(conn: Connection) -> float | None:
+    """The scan time of the oldest operation waiting to sync."""
+    return conn.execute(select(func.min(outbox.c.scanned_at)).where(_waiting_to_sync())).scalar()
+
+
+def count_by_state(conn: Connection) -> dict[OpState, int]:
+    """The Products API's operations per state (the manager's sync queue): its waiting states add up to
+    `waiting_count`."""
+    rows = conn.execute(select(outbox.c.state, func.count()).where(_of_products_api()).group_by(outbox.c.state))
+    return {OpState(state): count for state, count in rows}
 
 
 def next_due_at(conn: Connection) -> float | None:
@@ -308,6 +329,12 @@ def next_due_at(conn: Connection) -> float | None:
 def doubtful_count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(outbox)
                         .where(outbox.c.state == OpState.DOUBTFUL.value)).scalar() or 0
+
+
+def refused_count(conn: Connection) -> int:
+    """Conflicts the server refused outright (the doubtful ones are counted by `doubtful_count`)."""
+    return conn.execute(select(func.count()).select_from(conflicts)
+                        .where(conflicts.c.kind == "refused")).scalar() or 0
 
 
 def _one_less_pending():  # type: ignore[no-untyped-def]

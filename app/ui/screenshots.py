@@ -35,7 +35,7 @@ from app.services.station import UNDO_HOLD_S, Station
 from app.store.db import open_replica
 from app.sync.status import Connectivity, Override, SyncStatus
 from app.ui.colour_vision import DEFICIENCIES, simulate
-from app.ui.local_sync import LocalOnlySync
+from app.sync.local_only import LocalOnlySync
 from app.ui.main_window import MainWindow
 from app.ui.theme import RESOURCES_DIR
 
