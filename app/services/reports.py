@@ -17,11 +17,13 @@ from sqlalchemy import Engine, and_, case, func, select
 
 from app.store.db import read_transaction
 from app.store.models import Conflict
+from app.domain.verdict import VerdictKind
 from app.store import outbox as ob
 from app.store.outbox import Kind, OpState
 from app.store.replica import items, outbox, products, scans
 
 conflicts_table = Conflict.__table__
+ACCEPTED, UNDONE = VerdictKind.ACCEPTED.value, VerdictKind.UNDONE.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +93,10 @@ def _holder(first: str | None, last: str | None) -> str:
     return " ".join(part for part in (first, last) if part)
 
 
-def _not_undone():  # type: ignore[no-untyped-def]
-    """Scans that no UNDONE row points at."""
+def _entry():  # type: ignore[no-untyped-def]
+    """An accepted scan that no UNDONE row points at: an entry (or a drink) in every count."""
     undone = select(scans.c.undoes_scan_id).where(scans.c.undoes_scan_id.is_not(None))
-    return scans.c.id.notin_(undone)
+    return and_(scans.c.verdict == ACCEPTED, scans.c.id.notin_(undone))
 
 
 def product_counts(engine: Engine) -> list[ProductCount]:
@@ -118,9 +120,12 @@ def product_counts(engine: Engine) -> list[ProductCount]:
 
 
 def station_counts(engine: Engine) -> list[StationCount]:
-    accepted = func.sum(case((and_(scans.c.verdict == "ACCEPTED", _not_undone()), 1), else_=0))
-    refused = func.sum(case((scans.c.verdict.notin_(["ACCEPTED", "UNDONE"]), 1), else_=0))
-    query = select(scans.c.station, accepted, refused).group_by(scans.c.station).order_by(scans.c.station)
+    """Per station that scanned: its entries and its refusals. An undo is not a scan: the UNDONE row counts
+    nowhere, not even as a station (a manager may undo another door's scan)."""
+    accepted = func.sum(case((_entry(), 1), else_=0))
+    refused = func.sum(case((scans.c.verdict != ACCEPTED, 1), else_=0))
+    query = (select(scans.c.station, accepted, refused).where(scans.c.verdict != UNDONE)
+             .group_by(scans.c.station).order_by(scans.c.station))
     with read_transaction(engine) as conn:
         return [StationCount(station, int(a or 0), int(r or 0)) for station, a, r in conn.execute(query)]
 
@@ -128,8 +133,7 @@ def station_counts(engine: Engine) -> list[StationCount]:
 def entries_over_time(engine: Engine, bucket_s: int = 300) -> list[tuple[float, int]]:
     """Accepted scans (not undone) per time bucket: [(bucket start as Unix seconds, count)], oldest first."""
     bucket = func.floor(scans.c.scanned_at / bucket_s) * bucket_s
-    query = (select(bucket, func.count()).where(scans.c.verdict == "ACCEPTED", _not_undone())
-             .group_by(bucket).order_by(bucket))
+    query = select(bucket, func.count()).where(_entry()).group_by(bucket).order_by(bucket)
     with read_transaction(engine) as conn:
         return [(float(start), int(count)) for start, count in conn.execute(query)]
 
@@ -196,7 +200,7 @@ def conflicts(engine: Engine) -> list[ConflictRow]:
 def _scan_log_query():  # type: ignore[no-untyped-def]
     unsent = (select(outbox.c.scan_id)
               .where(outbox.c.scan_id == scans.c.id, outbox.c.state == OpState.PENDING.value).exists())
-    undoable = and_(scans.c.verdict == "ACCEPTED", unsent)
+    undoable = and_(scans.c.verdict == ACCEPTED, unsent)
     return (
         select(scans.c.id, scans.c.scanned_at, scans.c.station, scans.c.verdict, items.c.item_id, products.c.name,
                items.c.owner_first_name, items.c.owner_last_name, undoable, scans.c.reason, scans.c.item_uuid,

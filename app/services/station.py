@@ -201,7 +201,7 @@ class Station:
                 conn,
                 at=at,
                 station=self.rules.name,
-                verdict="UNDONE",
+                verdict=VerdictKind.UNDONE.value,
                 reason="Undone by staff",
                 item_uuid=scan.item_uuid,
                 product_id=scan.product_id,

@@ -56,7 +56,7 @@ USE_NOUNS = {"perks": ("drink", "drinks")}
 DEFAULT_ITEM_NOUNS = ("ticket", "tickets")
 DEFAULT_USE_NOUNS = ("entry", "entries")
 CAPABILITY_WORDS = {"list_items": "listing items", "get_item": "reading one item", "sales": "sales"}
-VERDICT_WORDS = {kind.value: headline(kind).capitalize() for kind in VerdictKind} | {"UNDONE": "Undone"}
+VERDICT_WORDS = {kind.value: headline(kind).capitalize() for kind in VerdictKind}
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,11 +24,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from app.domain.presentation import (
-    TONE_LOOK,
     UNDO_REFUSED_HEADLINE,
-    UNDONE_HEADLINE,
     Look,
-    Tone,
     detail,
     headline,
     look,
@@ -228,9 +225,9 @@ class VerdictPanel(QFrame):
         verdict = self.verdict
         self.state = "undo"
         self._size_preview(PREVIEW_VERDICT_SIZE)
-        self._paint(TONE_LOOK[Tone.UNDONE] if undone else NEUTRAL_LOOK, Symbol.UNDO)
+        self._paint(look(VerdictKind.UNDONE) if undone else NEUTRAL_LOOK, Symbol.UNDO)
         self._set_texts(
-            UNDONE_HEADLINE if undone else UNDO_REFUSED_HEADLINE,
+            headline(VerdictKind.UNDONE) if undone else UNDO_REFUSED_HEADLINE,
             (verdict.product_name or "") if verdict else "",
             "" if self._hide_names or verdict is None else (verdict.holder_name or ""),
             explanation,
