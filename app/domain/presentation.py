@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.domain.rules import Preset
+from app.domain.rules import Preset, ProductType
 from app.domain.verdict import Use, Verdict, VerdictKind
 
 
@@ -128,7 +128,7 @@ def uses_left_text(uses_left: int, uses_total: int, preset: Preset) -> str:
 
 
 def _is_voucher(verdict: Verdict) -> bool:
-    return verdict.product_type == "perks"
+    return verdict.product_type == ProductType.PERKS
 
 
 def detail(verdict: Verdict, preset: Preset = Preset.ANY) -> str:

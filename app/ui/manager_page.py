@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from app.domain.presentation import headline
+from app.domain.rules import ADMISSION_TYPES
 from app.domain.verdict import VerdictKind
 from app.services.reports import (
     ConflictRow,
@@ -48,7 +49,6 @@ from app.ui.background import Background
 from app.ui.entries_chart import EntriesChart
 
 BUCKET_S = 300  # entries per 5 minutes
-ADMISSION_TYPES = ("admission", "presale")  # one checked-in item of these is one person inside
 SCAN_LOG_ROWS = 100
 # What one item and one use of it are called, by product type.
 ITEM_NOUNS = {"perks": ("voucher", "vouchers")}

@@ -32,7 +32,7 @@ from app.domain.presentation import (
     shows_item,
     tone,
 )
-from app.domain.rules import Preset
+from app.domain.rules import Preset, ProductType
 from app.domain.verdict import Verdict, VerdictKind
 from app.ui.theme import CHROME_TEXT, NEUTRAL_PANEL
 from app.ui.verdict_icon import TONE_SYMBOL, Symbol, VerdictIcon
@@ -53,7 +53,7 @@ CAMERA_PROBLEM_PROMPT = "Camera not working"
 CAMERA_PROBLEM_HINT = "Use the hand scanner or Search"
 NEUTRAL_LOOK = Look(NEUTRAL_PANEL, CHROME_TEXT, "")  # ready, and an undo that did not work
 STRIPE_PX = 18  # the striped border of the stop verdicts
-ITEM_NOUN = {"perks": "Voucher"}  # what staff call an item of this product type; otherwise a ticket
+ITEM_NOUN = {ProductType.PERKS: "Voucher"}  # what staff call an item of this product type; otherwise a ticket
 TICK_MS = 50
 TEXT_SPACING = 14
 # The camera preview: large while waiting (people aim their phone by it), smaller beside a verdict.

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from app import demo_data as shared
 from app.api import ProductsClient
-from app.api.models import NewUser, Product, ProductType, User
+from app.api.models import NewUser, Product, User
+from app.domain.rules import ProductType
 from app.simulator.demo_data import (
     DEMO_EVENT_ID,
     DEMO_EVENT_REFERENCE_ID,
