@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from app.scan.sources import (CameraSource, ImageFolderSource, Presentation, SourceState, SyntheticCamera,
+from app.scan.sources import (CameraSource, ImageFolderSource, ShownCode, SourceState, SyntheticCamera,
                               VideoFileSource)
 
 
@@ -59,7 +59,7 @@ def test_the_same_seed_draws_the_same_frames_and_another_seed_does_not():
 
 
 def test_a_repeating_demo_camera_never_ends():
-    camera = SyntheticCamera([Presentation("T-1", 0.2, 0.1)], fps=30, realtime=False, lead_in_s=0, repeat=True)
+    camera = SyntheticCamera([ShownCode("T-1", 0.2, 0.1)], fps=30, realtime=False, lead_in_s=0, repeat=True)
     assert not camera.finite
     camera.open()
     frames = [camera.read() for _ in range(40)]  # more than the 9 frames of one round
