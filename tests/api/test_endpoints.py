@@ -120,6 +120,13 @@ def test_a_products_sales_are_listed(client: ProductsClient) -> None:
     assert page.sales[0].unit_price == Decimal("25.00")
 
 
+def test_a_products_sales_come_page_by_page_each_order_once(client: ProductsClient) -> None:
+    pages = [client.list_sales(GA_PRODUCT_ID, page=n, limit=4) for n in (1, 2, 3, 4)]
+    assert [len(p.sales) for p in pages] == [4, 4, 2, 0]
+    orders = [sale.order_number for p in pages for sale in p.sales]
+    assert len(set(orders)) == len(orders) == pages[0].total
+
+
 def test_an_event_is_found_by_id_and_by_reference_id(client: ProductsClient) -> None:
     by_id = client.get_event(DEMO_EVENT_ID)
     assert by_id.name == "Usher Demo Night"
