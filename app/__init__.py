@@ -12,6 +12,7 @@ store       the replica (SQLite or PostgreSQL): every write to it goes through t
 domain      pure rules: payloads, verdicts, redeem and issue rules, how a verdict is shown
 simulator   a local Products API server for the demo and the tests (never used in production)
 
-Beside them: config (the settings file), secrets (the API key and the PINs), files (file permissions),
-runtime (process-wide tuning), demo_data (the demo event shared by the demo, the simulator and the tests).
+Beside them: config (the settings file), setup_form (station setup's field checks, without Qt), secrets
+(the API key and the PINs), files (file permissions), runtime (process-wide tuning), demo_data (the demo
+event and its scripted round, shared by the demo, the simulator, the screenshots and the tests).
 """

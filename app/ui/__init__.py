@@ -20,5 +20,4 @@ gui_thread_gc    Python's garbage collection kept on the GUI thread
 cameras          this machine's cameras, from sysfs, without opening one
 colour_vision    colour-vision-deficiency simulation and colour distances (for the palette's tests)
 theme            the stylesheet and where resources live
-screenshots      the README's screenshots (a documentation tool)
 """

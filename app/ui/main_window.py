@@ -35,6 +35,7 @@ from app.scan.pipeline import ScanEvent
 from app.scan.sources import Frame, SourceState
 from app.scan.wedge import KeyboardWedge
 from app.secrets import PIN_ATTEMPTS_FILE, PinAttempts
+from app.services.door import VenueDoor
 from app.services.station import Station
 from app.sync.status import Override, SyncControl
 from app.ui.background import Background
@@ -108,7 +109,8 @@ class MainWindow(QMainWindow):
         self.search_page = SearchPage(engine, self._reader)
         attempts_folder = settings_file.parent if settings_file is not None else config_dir()
         self.pin_page = PinPage(pin_attempts or PinAttempts(attempts_folder / PIN_ATTEMPTS_FILE))
-        self.manager_page = ManagerPage(engine, self._reader)
+        door_copy = station.snapshot if isinstance(station, VenueDoor) else None
+        self.manager_page = ManagerPage(engine, self._reader, door_copy=door_copy)
         self.setup_page = SetupPage(engine, self._reader, key_store or SecretsKeyStore(), settings_file)
         self.pages = PagesWithOverlay()
         for page in (self.panel, self.search_page, self.pin_page, self.manager_page, self.setup_page):
