@@ -1,8 +1,8 @@
 """Usher: a check-in kiosk for the door and the bar of a venue. The floors, top to bottom — each imports
 only from the floors below it (docs/architecture.md):
 
-ui          PySide6 windows and widgets: shows state, forwards intent; no SQL, no HTTP
 cli         the `usher` command, one module per sub-command; compose.py assembles a running kiosk
+ui          PySide6 windows and widgets: shows state, forwards intent; no SQL, no HTTP
 services    what the UI and the CLI call: the redeem flow, issuing, imports, reports, search, a venue door
 scan        frames in, decoded payloads out (and the keyboard wedge)
 sync        the outbox to the Products API and its items back to the replica; connectivity

@@ -51,7 +51,8 @@ class StationCount:
 
 @dataclass(frozen=True, slots=True)
 class QueueSummary:
-    """The Products API's operations by state; Voucherify's upserts are listed by `refused_operations`."""
+    """The Products API's operations by state (Voucherify's upserts are not in it; its refusals are listed by
+    `refused_operations`)."""
 
     waiting: int  # the status strip's count (app.store.outbox.waiting_count): pending + in_flight + unknown
     pending: int

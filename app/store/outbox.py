@@ -303,8 +303,9 @@ def _waiting_to_sync():  # type: ignore[no-untyped-def]
 
 
 def waiting_count(conn: Connection) -> int:
-    """"Waiting to sync" — the one count the status strip, the manager's sync queue and `usher sync` show: the
-    Products API's operations not settled yet. Voucherify's upserts are not scans and are not counted."""
+    """The one count of what is "waiting to sync", wherever it is shown (the status strip, the manager's sync
+    queue, `usher sync`'s exit status): the Products API's operations not settled yet. Voucherify's upserts
+    are not scans and are not counted."""
     return conn.execute(select(func.count()).select_from(outbox).where(_waiting_to_sync())).scalar() or 0
 
 
