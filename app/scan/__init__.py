@@ -7,7 +7,7 @@ capture         FrameCapture: a source on its own thread, newest frame only, rec
 decode          QrDecoder: every QR symbol in a frame (zxing-cpp, then retries where there is evidence of a code)
 deblur          finding and undoing motion smears, for the chain's "deblur" stage
 gate            ChangeGate: which frames to decode (few while the view stays as it was and nothing is read)
-debounce        Debouncer: one submission per presentation of a code
+debounce        Debouncer: one submission each time a code is shown
 pipeline        ScanPipeline (plain threads and callbacks); ScanEvent
 wedge           KeyboardWedge: USB keyboard-wedge scanners, application-wide (a Qt event filter)
 scene           the synthetic picture of a phone showing a ticket (demo camera, benchmark, tests)

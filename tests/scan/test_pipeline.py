@@ -20,7 +20,7 @@ def demo(script, **options) -> SyntheticCamera:
     return SyntheticCamera(script, realtime=False, lead_in_s=0.5, fps=15, **options)
 
 
-def test_a_scripted_round_run_to_exhaustion_submits_each_presentation_once_in_order():
+def test_a_scripted_round_run_to_exhaustion_submits_each_shown_code_once_in_order():
     camera = demo([(A, 1.5, 1.0), (B, 1.5, 1.0), (C, 1.5, 0.5)])
     seen: list[ScanEvent] = []
     events = ScanPipeline(camera, on_payload=seen.append).run_until_exhausted()
