@@ -20,7 +20,7 @@ from app.domain.rules import ADMISSION_TYPES
 from app.domain.verdict import VerdictKind
 from app.store import outbox as ob
 from app.store.db import read_transaction
-from app.store.models import Conflict
+from app.store.models import Conflict, ConflictKind
 from app.store.outbox import Kind, OpState
 from app.store.replica import items, outbox, products, scans
 
@@ -76,7 +76,7 @@ class ConflictRow:
     other_used_at: float | None
     refused_at: float
     server_message: str
-    kind: str = "refused"  # or "doubtful": the server's word could not settle it; a manager checks the item
+    kind: ConflictKind = ConflictKind.REFUSED
     expected_count: int | None = None  # the count our use should have made
     server_count: int | None = None  # the count the server gave
 
@@ -199,7 +199,7 @@ def conflicts(engine: Engine) -> list[ConflictRow]:
             other_at = first_at if elsewhere else (float(server_at) if server_at is not None else None)
             rows.append(ConflictRow(item_uuid, number, product, _holder(first, last), station, scanned_at,
                                     first_station if elsewhere else None, other_at, refused_at, message or "",
-                                    kind, expected, counted))
+                                    ConflictKind(kind), expected, counted))
     return rows
 
 

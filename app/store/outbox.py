@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 
-from app.store.models import Conflict, OutboxOp, ProvisionalItem
+from app.store.models import Conflict, ConflictKind, OutboxOp, ProvisionalItem
 from app.store.replica import items, larger_of
 
 outbox = OutboxOp.__table__
@@ -245,7 +245,7 @@ def reject(conn: Connection, op: Operation, message: str, now: float, *, server_
     if op.kind == Kind.REDEEM.value:
         conn.execute(update(items).where(items.c.id == op.item_uuid).values(pending_count=_one_less_pending()))
     if op.kind in NOT_REPEATABLE:
-        _record_conflict(conn, op, "refused", message, now, server_count, server_redeemed_at)
+        _record_conflict(conn, op, ConflictKind.REFUSED, message, now, server_count, server_redeemed_at)
     return True
 
 
@@ -257,7 +257,7 @@ def doubt(conn: Connection, op: Operation, message: str, now: float, *, server_c
             state=OpState.DOUBTFUL.value, last_error=message, updated_at=now)).rowcount != 1:
         return False
     if op.kind in NOT_REPEATABLE:
-        _record_conflict(conn, op, "doubtful", message, now, server_count, server_redeemed_at)
+        _record_conflict(conn, op, ConflictKind.DOUBTFUL, message, now, server_count, server_redeemed_at)
     return True
 
 
@@ -335,17 +335,17 @@ def doubtful_count(conn: Connection) -> int:
 def refused_count(conn: Connection) -> int:
     """Conflicts the server refused outright (the doubtful ones are counted by `doubtful_count`)."""
     return conn.execute(select(func.count()).select_from(conflicts)
-                        .where(conflicts.c.kind == "refused")).scalar() or 0
+                        .where(conflicts.c.kind == ConflictKind.REFUSED.value)).scalar() or 0
 
 
 def _one_less_pending():  # type: ignore[no-untyped-def]
     return case((items.c.pending_count > 0, items.c.pending_count - 1), else_=0)
 
 
-def _record_conflict(conn: Connection, op: Operation, kind: str, message: str, now: float,
+def _record_conflict(conn: Connection, op: Operation, kind: ConflictKind, message: str, now: float,
                      server_count: int | None, server_redeemed_at: int | None) -> None:
     conn.execute(insert(conflicts).values(
         op_uuid=op.op_uuid, item_uuid=op.item_uuid, product_id=op.product_id, station=op.station,
         scanned_at=op.scanned_at, refused_at=now, server_message=message, server_redeemed_at=server_redeemed_at,
-        kind=kind, expected_count=op.expected_count, server_count=server_count,
+        kind=kind.value, expected_count=op.expected_count, server_count=server_count,
     ))

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select
 from app.domain.verdict import VerdictKind
 from app.store import outbox as ob
 from app.store.db import read_transaction, write_transaction
-from app.store.models import Event
+from app.store.models import ConflictKind, Event
 from app.store.replica import append_scan, items, products, take_one_use, upsert
 
 events = Event.__table__
@@ -95,5 +95,5 @@ def _merge_use(conn, op, now: float) -> bool:  # type: ignore[no-untyped-def]
         conn.execute(insert(ob.conflicts).values(
             op_uuid=op.op_uuid, item_uuid=op.item_uuid, product_id=op.product_id, station=op.station,
             scanned_at=op.scanned_at, refused_at=now, server_message=DOUBLE_USE.format(station=op.station),
-            kind="refused"))
+            kind=ConflictKind.REFUSED.value))
     return taken

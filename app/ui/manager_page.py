@@ -36,9 +36,6 @@ from app.services.reports import (
     ProductCount,
     QueueSummary,
     ScanRow,
-    StationCount,
-    conflicts,
-    entries_over_time,
     export_scans_csv,
     load_report,
 )
