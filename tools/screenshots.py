@@ -24,9 +24,8 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEvent, QEventLoop
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
-from app.api import ApiSettings as ProductsApi
-from app.api import ProductsClient
-from app.config import ApiSettings, Settings, StationSettings
+from app.api import ApiSettings, ProductsClient
+from app.config import ApiConfig, Settings, StationSettings
 from app.demo_data import DEMO_REPLICA, DRINKS, EVENT_ID, GA, INACTIVE, PRODUCTS, UNKNOWN_ITEM, VIP, item_uuid
 from app.domain.verdict import Verdict, VerdictKind
 from app.scan.sources import SourceState, SyntheticCamera
@@ -41,7 +40,7 @@ from app.sync.customers import download_customers
 from app.sync.engine import SyncEngine
 from app.sync.status import Connectivity, Override, SyncStatus
 from app.ui.colour_vision import DEFICIENCIES, simulate
-from app.ui.local_sync import LocalOnlySync
+from app.sync.local_only import LocalOnlySync
 from app.ui.main_window import MainWindow
 
 DOCS_DIR = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -126,7 +125,7 @@ def _station_settings(name: str, preset: str, pin_hash: str = "") -> Settings:
     return Settings(
         pin_hash=pin_hash,
         station=StationSettings(name=name, preset=preset),  # type: ignore[arg-type]
-        api=ApiSettings(base_url="https://api.example.com"),
+        api=ApiConfig(base_url="https://api.example.com"),
         event_id=EVENT_ID,
         product_ids=[GA.id, VIP.id, DRINKS.id],
         camera="0",
@@ -164,7 +163,7 @@ def _box_office_shots(window: MainWindow, engine: Engine, tmp: Path, sync: Stage
     (the only server the screenshots talk to), as a kiosk's first sync would bring them."""
     page = window.box_office_page
     with SimulatorServer(tmp / "simulator.db", seed="demo") as server:
-        api = ProductsApi(server.url, DEMO_WRITE_KEY)
+        api = ApiSettings(server.url, DEMO_WRITE_KEY)
         with ProductsClient(api) as client:
             SyncEngine(engine, api, [p.id for p in PRODUCTS]).download(client)
             download_customers(engine, client)
