@@ -451,10 +451,12 @@ class BoxOfficePage(QWidget):
             button.setChecked(chosen is not None and chosen.product_id == offer.product_id and offer.sellable)
             self.product_buttons.addButton(button)
             self.product_grid.addWidget(button, n // PRODUCT_COLUMNS, n % PRODUCT_COLUMNS)
+        listed = self.guest_product.currentData()
         self.guest_product.clear()
         for offer in offers:
             if offer.sellable:
                 self.guest_product.addItem(offer.name, offer.product_id)
+        self.guest_product.setCurrentIndex(max(0, self.guest_product.findData(listed)))  # fresh figures, same choice
         self._sale_changed()
 
     def product_button(self, name: str) -> QPushButton:
