@@ -120,14 +120,7 @@ def mask(key: str) -> str:
     return f"…{key[-4:]}" if len(key) > 8 else "…"
 
 
-MANAGER_PIN_MIN, PIN_MAX = 6, 8
-
-
-def pin_problem(pin: str) -> str:
-    """What is wrong with a new manager PIN, or '' when it may be used."""
-    if not (pin.isdigit() and MANAGER_PIN_MIN <= len(pin) <= PIN_MAX):
-        return f"Use {MANAGER_PIN_MIN} to {PIN_MAX} digits"
-    return ""
+MANAGER_PIN_MIN, PIN_MAX = 6, 8  # a steward's PIN may be shorter (app.pins)
 
 
 def hash_pin(pin: str, cost: ScryptCost = PIN_COST) -> str:

@@ -47,6 +47,21 @@ def test_pin_set_wants_six_digits_twice_and_keeps_only_a_hash_readable_by_this_u
     assert (mode(settings_file), mode(settings_file.parent)) == (0o600, 0o700)
 
 
+def test_the_steward_pin_comes_after_the_managers_is_at_least_four_digits_and_differs_from_it(tmp_path):
+    assert "Set the manager PIN first" in usher("pin", "set", "--steward", home=tmp_path, stdin="1357\n1357\n").stderr
+    assert usher("pin", "set", home=tmp_path, stdin="246813\n246813\n").returncode == 0
+    assert "Use 4 to 8 digits" in usher("pin", "set", "--steward", home=tmp_path, stdin="135\n135\n").stderr
+    assert "must differ" in usher("pin", "set", "--steward", home=tmp_path, stdin="246813\n246813\n").stderr
+
+    result = usher("pin", "set", "--steward", home=tmp_path, stdin="1357\n1357\n")
+
+    assert result.returncode == 0, result.stderr
+    settings = load_settings(tmp_path / "config" / "settings.json")
+    assert check_pin("1357", settings.steward_pin_hash) and check_pin("246813", settings.pin_hash)
+    assert usher("pin", "reset", "--steward", home=tmp_path).returncode == 0
+    assert load_settings(tmp_path / "config" / "settings.json").steward_pin_hash == ""
+
+
 def test_files_left_readable_by_others_are_repaired_at_start_with_a_warning(tmp_path):
     config, data = tmp_path / "config", tmp_path / "data" / "usher"
     for folder in (config, data):
