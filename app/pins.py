@@ -46,6 +46,7 @@ def opens_other_role(pin: str, role: Role, hashes: Mapping[Role, str]) -> bool:
 class PinAnswer:
     role: Role | None  # the role the PIN opened; None: wrong PIN (or none may be tried now)
     rest_s: float = 0.0  # seconds before the next PIN may be tried
+    problem: str = ""  # why the PIN could not be checked at all (the PIN guard is silent)
 
 
 class PinGate(Protocol):

@@ -4,7 +4,7 @@ forgets the manager PIN, so the next person to open Manager on an unlocked kiosk
 `usher pin reset --steward` lets anyone scan again.
 
 Whoever can run commands as the kiosk's user owns its settings anyway; the PINs guard the screen, not the
-machine (the PIN guard, app.pin_guard, keeps them from the kiosk's user too: `usher pin-guard`).
+machine — unless the PIN guard (app.pin_guard) keeps them: then `usher pin-guard set|reset [--steward]`, as root.
 """
 from __future__ import annotations
 
@@ -78,7 +78,63 @@ def _reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def _guard_set(args: argparse.Namespace, new_pin: bool = True) -> int:
+    from app.pin_guard import GuardedPins
+
+    role = _role(args)
+    pin = read_new_pin(role, {}) if new_pin else ""
+    if pin is None:
+        return 2
+    try:
+        refused = GuardedPins(args.socket).set(role, pin)
+    except (OSError, ValueError) as exc:
+        print(f"The PIN guard at {args.socket} does not answer ({exc.__class__.__name__}): is "
+              "usher-pin-guard.service running?", file=sys.stderr)
+        return 2
+    if refused:
+        print(f"{refused} — nothing was changed", file=sys.stderr)
+        return 2
+    print(f"The PIN guard keeps the {role.value} PIN " + ("now." if pin else "no more."))
+    return 0
+
+
+def _guard_use(args: argparse.Namespace) -> int:
+    """The kiosk asks the guard from now on, and its own copies of the hashes are forgotten."""
+    from app.pin_guard import GuardedPins
+    from app.pins import Role
+
+    settings = load_settings_or_explain()
+    if settings is None:
+        return 2
+    try:
+        has_manager_pin = bool(GuardedPins(args.socket).ask({"op": "has", "role": Role.MANAGER.value})["has"])
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"The PIN guard at {args.socket} does not answer ({exc.__class__.__name__}): start it first "
+              "(docs/security.md)", file=sys.stderr)
+        return 2
+    if not has_manager_pin:
+        print("The PIN guard has no manager PIN yet: as root, run `usher pin-guard set` first", file=sys.stderr)
+        return 2
+    save_settings(settings.model_copy(update={"pin_guard": args.socket, "pin_hash": "", "steward_pin_hash": ""}))
+    print(f"The kiosk asks the PIN guard at {args.socket}; its settings ({settings_path()}) keep no PIN hash now.")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from app.pin_guard import DEFAULT_SOCKET
+
+    guard = subparsers.add_parser("pin-guard", help="the service that keeps the PINs from the kiosk's user")
+    guard_sub = guard.add_subparsers(dest="guard_command", required=True)
+    for name, func, text in (("set", _guard_set, "as root: choose a PIN the guard keeps"),
+                             ("reset", lambda a: _guard_set(a, new_pin=False), "as root: forget a PIN")):
+        command = guard_sub.add_parser(name, help=text)
+        command.add_argument("--steward", action="store_true", help="the stewards' PIN (4 to 8 digits)")
+        command.add_argument("--socket", default=DEFAULT_SOCKET)
+        command.set_defaults(func=func)
+    use = guard_sub.add_parser("use", help="as the kiosk's user: ask the guard, keep no PIN hash here")
+    use.add_argument("--socket", default=DEFAULT_SOCKET)
+    use.set_defaults(func=_guard_use)
+
     pin = subparsers.add_parser("pin", help="the manager's and the stewards' PINs")
     pin_sub = pin.add_subparsers(dest="pin_command", required=True)
     for name, func, text in (("set", _set, "choose the PIN (asked twice)"),

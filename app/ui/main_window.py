@@ -36,7 +36,8 @@ from app.domain.verdict import Verdict
 from app.scan.pipeline import QtScanPipeline, ScanEvent
 from app.scan.sources import Frame, SourceState
 from app.scan.wedge import KeyboardWedge
-from app.pins import LocalPins, PinGate, Role, settings_hashes
+from app.pin_guard import pin_gate
+from app.pins import PinGate, Role, settings_hashes
 from app.secrets import PIN_ATTEMPTS_FILE, PinAttempts
 from app.services.station import Station
 from app.sync.status import Override, SyncControl
@@ -114,9 +115,9 @@ class MainWindow(QMainWindow):
         self.strip = StatusStrip()
         self.search_page = SearchPage(engine, self._reader)
         attempts_folder = settings_file.parent if settings_file is not None else config_dir()
-        self.pins = pins or LocalPins(
-            lambda: settings_hashes(self.settings.pin_hash, self.settings.steward_pin_hash),
-            pin_attempts or PinAttempts(attempts_folder / PIN_ATTEMPTS_FILE))
+        self.pins = pins or pin_gate(settings.pin_guard,
+                                     lambda: settings_hashes(self.settings.pin_hash, self.settings.steward_pin_hash),
+                                     pin_attempts or PinAttempts(attempts_folder / PIN_ATTEMPTS_FILE))
         self.pin_page = PinPage(self.pins)
         self.manager_page = ManagerPage(engine, self._reader)
         self.setup_page = SetupPage(engine, self._reader, key_store or SecretsKeyStore(), settings_file)

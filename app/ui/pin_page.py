@@ -158,6 +158,8 @@ class PinPage(QWidget):
             self.granted.emit(answer.role)
         elif answer.rest_s:
             self._start_rest(answer.rest_s)
+        elif answer.problem:
+            self.message.setText(answer.problem)
         else:
             self.message.setText("Wrong PIN — try again")
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from app.config import load_settings
+from app.pins import Role
 from app.secrets import check_pin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,3 +90,22 @@ def test_a_new_replica_and_its_folder_are_private_whatever_the_umask(tmp_path):
     assert mode(data) == 0o700
     assert {p.name: mode(p) for p in data.iterdir()} == {"replica.db": 0o600}
     assert "readable by other users" not in result.stderr
+
+
+def test_with_the_pin_guard_root_chooses_the_pins_and_the_kiosk_keeps_no_hash(tmp_path):
+    from guard_helpers import running_guard
+
+    with running_guard() as (pins, folder):
+        socket = str(folder / "socket")
+        assert usher("pin", "set", home=tmp_path, stdin="246813\n246813\n").returncode == 0
+        chosen = usher("pin-guard", "set", "--socket", socket, home=tmp_path, stdin="864210\n864210\n")
+        assert chosen.returncode == 0, chosen.stderr
+
+        result = usher("pin-guard", "use", "--socket", socket, home=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        settings = load_settings(tmp_path / "config" / "settings.json")
+        assert (settings.pin_guard, settings.pin_hash, settings.steward_pin_hash) == (socket, "", "")
+        assert "pin-guard set" in usher("pin", "set", home=tmp_path, stdin="135791\n135791\n").stderr
+        assert pins.check("864210", (Role.MANAGER,)).role is Role.MANAGER
+    assert "does not answer" in usher("pin-guard", "use", "--socket", socket, home=tmp_path).stderr

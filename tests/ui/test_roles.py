@@ -100,3 +100,23 @@ def test_without_a_steward_pin_scanning_needs_none(qtbot, make_window, pinned_se
 
     assert window.pages.currentWidget() is window.panel and not window.sign_out_button.isVisible()
     assert scan(qtbot, window, item_uuid(GA, 1)).kind is VerdictKind.ACCEPTED
+
+
+def test_with_the_pin_guard_the_kiosk_asks_it_and_holds_no_hash(qtbot, make_window, pinned_settings):
+    from guard_helpers import MANAGER_PIN, running_guard
+
+    with running_guard() as (pins, _folder):
+        settings = pinned_settings.model_copy(update={"pin_hash": ""})  # the guard keeps the PINs, not the settings
+        window = make_window(settings, kiosk=True, pins=pins)
+        assert window.pages.currentWidget() is window.pin_page  # the guard has a steward PIN
+        enter_pin(window, STEWARD_PIN)
+        assert window.pages.currentWidget() is window.panel
+        window.open_manager()
+        enter_pin(window, STEWARD_PIN)
+        assert window.pages.currentWidget() is window.pin_page
+        enter_pin(window, MANAGER_PIN)
+        assert window.pages.currentWidget() is window.manager_page
+    window.sign_out()
+    window.open_manager()
+    enter_pin(window, MANAGER_PIN)  # the guard has stopped: nothing opens, and the page says why
+    assert window.pages.currentWidget() is window.pin_page and "PIN guard" in window.pin_page.message.text()
