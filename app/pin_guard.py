@@ -127,6 +127,8 @@ class GuardedPins:
     """The kiosk's side (a PinGate): every question goes to the guard. When the guard is silent the kiosk
     fails closed — roles count as having a PIN, and no PIN opens anything."""
 
+    may_choose_on_screen = False  # only root chooses the guard's PINs
+
     def __init__(self, socket_path: str | Path) -> None:
         self._path = str(socket_path)
 

@@ -50,6 +50,8 @@ class PinAnswer:
 
 
 class PinGate(Protocol):
+    may_choose_on_screen: bool  # whether a first manager PIN chosen on screen is kept where this gate looks
+
     def has(self, role: Role) -> bool:
         """Whether `role` has a PIN."""
 
@@ -64,6 +66,8 @@ class PinGate(Protocol):
 class LocalPins:
     """The PINs' hashes in this user's settings (read at each use: setup and the CLI change them), wrong
     tries counted on disk."""
+
+    may_choose_on_screen = True
 
     def __init__(self, hashes: Callable[[], Mapping[Role, str]], attempts: PinAttempts) -> None:
         self._hashes = hashes

@@ -98,7 +98,7 @@ class PinPage(QWidget):
     @property
     def choosing(self) -> bool:
         """Choosing the first manager PIN: only while no PIN at all is set, and where it was allowed."""
-        return (self._may_choose and Role.MANAGER in self._roles
+        return (self._may_choose and self._gate.may_choose_on_screen and Role.MANAGER in self._roles
                 and not any(self._gate.has(role) for role in Role))
 
     def _can_check(self) -> bool:

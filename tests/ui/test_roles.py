@@ -120,3 +120,13 @@ def test_with_the_pin_guard_the_kiosk_asks_it_and_holds_no_hash(qtbot, make_wind
     window.open_manager()
     enter_pin(window, MANAGER_PIN)  # the guard has stopped: nothing opens, and the page says why
     assert window.pages.currentWidget() is window.pin_page and "PIN guard" in window.pin_page.message.text()
+
+
+def test_with_only_a_steward_pin_nobody_chooses_the_managers_on_screen(make_window, two_pins):
+    window = make_window(two_pins.model_copy(update={"pin_hash": ""}))  # `usher pin reset` after both were set
+    enter_pin(window, STEWARD_PIN)
+
+    window.open_manager()
+
+    assert window.pages.currentWidget() is window.pin_page and not window.pin_page.choosing
+    assert "usher pin set" in window.pin_page.prompt.text() and not window.pin_page.field.isVisible()
