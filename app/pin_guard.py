@@ -131,6 +131,9 @@ class GuardedPins:
 
     def __init__(self, socket_path: str | Path) -> None:
         self._path = str(socket_path)
+        # Which roles have a PIN, asked once: the window asks at every scan, and the guard answers one
+        # question at a time (a check takes a second). A PIN root sets later counts from the next start.
+        self._has: dict[Role, bool] = {}
 
     def ask(self, request: dict) -> dict:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
@@ -141,10 +144,12 @@ class GuardedPins:
                 return json.loads(reply.readline(LINE_MAX))
 
     def has(self, role: Role) -> bool:
-        try:
-            return bool(self.ask({"op": "has", "role": role.value})["has"])
-        except (OSError, ValueError, KeyError):
-            return True
+        if role not in self._has:
+            try:
+                self._has[role] = bool(self.ask({"op": "has", "role": role.value})["has"])
+            except (OSError, ValueError, KeyError):
+                return True  # asked again next time
+        return self._has[role]
 
     def rest_s(self) -> float:
         try:
@@ -161,6 +166,7 @@ class GuardedPins:
 
     def set(self, role: Role, pin: str) -> str:
         """Asks the guard to keep a new PIN (root only); returns its refusal, or ''."""
+        self._has.pop(role, None)
         return str(self.ask({"op": "set", "role": role.value, "pin": pin}).get("error", ""))
 
 

@@ -71,7 +71,8 @@ def test_files_left_readable_by_others_are_repaired_at_start_with_a_warning(tmp_
     for name, text in (("settings.json", "{}"), ("api-key.token", "sk_live_old_0644"), ("pin-attempts.json", "{}")):
         (config / name).write_text(text)
         (config / name).chmod(0o644)
-    (data / "replica.db").touch(mode=0o644)
+    (data / "replica.db").touch()
+    (data / "replica.db").chmod(0o644)
 
     result = usher("db", "upgrade", home=tmp_path)
 

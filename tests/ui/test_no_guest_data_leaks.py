@@ -10,6 +10,7 @@ pixels back (no OCR)."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -84,7 +85,11 @@ def test_a_demo_round_with_hidden_names_leaves_no_key_and_no_guest_anywhere(qtbo
         shoot("manager")
         assert window.manager_page.conflicts.rowCount() == 1
         save_settings(settings, tmp_path / "config" / "settings.json")
-        assert main(["--db", f"sqlite:///{tmp_path / 'replica.db'}", "conflicts"]) == 0
+        umask = os.umask(0o077)  # `usher` narrows the process's umask: give the other tests theirs back
+        try:
+            assert main(["--db", f"sqlite:///{tmp_path / 'replica.db'}", "conflicts"]) == 0
+        finally:
+            os.umask(umask)
         export = tmp_path / "usher-scans.csv"
         window.manager_page.export_csv(export)
         qtbot.waitUntil(lambda: window.manager_page.message.text().startswith("Exported"), timeout=5000)
