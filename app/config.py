@@ -15,6 +15,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.domain.rules import Preset, StationRules
+from app.scan.camera_setting import DEMO_CAMERA, FIRST_CAMERA
 
 APP_NAME = "usher"
 
@@ -91,10 +92,6 @@ class StationSettings(BaseModel):
         return StationRules(self.name.strip(), Preset(self.preset), frozenset(self.product_ids), self.refuse_inactive)
 
 
-FIRST_CAMERA = ""
-NO_CAMERA = "none"  # scan with a hand scanner only
-
-
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -103,7 +100,7 @@ class Settings(BaseModel):
     station: StationSettings = Field(default_factory=StationSettings)
     event_id: str = ""
     product_ids: list[str] = Field(default_factory=list)  # the products this replica downloads
-    # "" (the first camera found), "none", a camera index ("0"), a device path, a video file or a folder.
+    # What app/scan/camera_setting.py parses: "" (the first camera found), "none", a number or a path.
     camera: str = FIRST_CAMERA
     hide_names: bool = False
     verdict_seconds: float = Field(3.0, ge=1, le=30)
@@ -122,18 +119,17 @@ class Settings(BaseModel):
     @field_validator("venue_db_url")
     @classmethod
     def _venue_without_password(cls, value: str) -> str:
-        from app.store.venue import VenueError, venue_url
+        from app.store.venue import kiosk_url_problem
 
         value = value.strip()
-        if not value:
-            return value
-        try:
-            parsed = venue_url(value)
-        except VenueError as exc:
-            raise ValueError(str(exc)) from None
-        if parsed.password is not None:
-            raise ValueError("keep the password out of the settings: put it in ~/.pgpass (docs/venue.md)")
+        if value and (problem := kiosk_url_problem(value)):
+            raise ValueError(problem)
         return value
+
+    def replica_url(self, command_line: str | None = None) -> str | None:
+        """The replica to open: --db (or USHER_DB_URL) first, then station setup's venue database; None for
+        this kiosk's own SQLite file."""
+        return command_line or self.venue_db_url or None
 
     @field_validator("camera")
     @classmethod
@@ -141,7 +137,7 @@ class Settings(BaseModel):
         # Older settings files named the synthetic demo camera, which only `usher demo` may run: a kiosk
         # on it writes made-up scans into the audit log. Such files get the first real camera instead.
         value = value.strip()
-        return FIRST_CAMERA if value == "synthetic" else value
+        return FIRST_CAMERA if value == DEMO_CAMERA else value
 
 
 def config_dir() -> Path:

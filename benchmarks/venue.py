@@ -2,9 +2,13 @@
 on PostgreSQL (a throwaway server with durable commits, as a venue runs it) and on one shared SQLite file.
 Prints one JSON object. Budget at 8 kiosks on PostgreSQL: p99 ≤ 20 ms, ≥ 500 redemptions/s in total.
 
-Each kiosk redeems back to back (`*_kiosks`: the most the replica takes, and the latency at that
-saturation, with kiosks, server and all on this one machine). `postgres_p99_ms_8_kiosks_at_500_per_s` is
-the latency when the 8 kiosks together scan at the budget's rate instead, each at a steady 62.5 a second.
+Two runs per number of kiosks:
+- `*_p50_ms_N_kiosks`, `*_p99_ms_N_kiosks`: the latency a guest meets, with each kiosk scanning at a steady
+  62.5 a second (8 kiosks: the budget's 500 a second in total), whether or not its last scan was slow.
+- `*_redeems_per_s_N_kiosks`: the most the replica takes, each kiosk redeeming back to back; the latency at
+  that saturation is `*_p99_ms_N_kiosks_back_to_back`. On this machine the kiosks, the server and all share
+  two cores, so saturation measures the machine's queue more than the replica: at a venue each kiosk is a
+  computer of its own.
 
     python benchmarks/venue.py [--items N] [--redeems-per-kiosk N]
 """
@@ -28,6 +32,7 @@ from venue_load import evening, seed  # noqa: E402
 
 KIOSKS = (1, 4, 8)
 BUDGET = {"postgres_p99_ms_8_kiosks": 20.0, "postgres_redeems_per_s_8_kiosks": 500.0}
+EVERY_S = 8 / BUDGET["postgres_redeems_per_s_8_kiosks"]  # one kiosk's steady pace: 62.5 scans a second
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -48,9 +53,11 @@ def measure(url: str, items: list[str], kiosks: int, redeems: int, every_s: floa
 
 def measure_all(url: str, items: list[str], redeems: int, figures: dict[str, object], prefix: str) -> None:
     for kiosks in KIOSKS:
-        p50, p99, per_s = measure(url, items, kiosks, redeems)
+        p50, p99, _ = measure(url, items, kiosks, redeems, every_s=EVERY_S)
+        _, p99_saturated, per_s = measure(url, items, kiosks, redeems)
         figures |= {f"{prefix}_p50_ms_{kiosks}_kiosks": p50, f"{prefix}_p99_ms_{kiosks}_kiosks": p99,
-                    f"{prefix}_redeems_per_s_{kiosks}_kiosks": per_s}
+                    f"{prefix}_redeems_per_s_{kiosks}_kiosks": per_s,
+                    f"{prefix}_p99_ms_{kiosks}_kiosks_back_to_back": p99_saturated}
 
 
 def main() -> None:
@@ -65,8 +72,6 @@ def main() -> None:
         url = server.create_database("venue")
         items = list(seed(url, args.items))
         measure_all(url, items, args.redeems_per_kiosk, figures, "postgres")
-        _, figures["postgres_p99_ms_8_kiosks_at_500_per_s"], _ = measure(
-            url, items, 8, args.redeems_per_kiosk, every_s=8 / BUDGET["postgres_redeems_per_s_8_kiosks"])
     with tempfile.TemporaryDirectory(prefix="usher-venue-bench-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'shared.db'}"
         measure_all(url, list(seed(url, args.items)), args.redeems_per_kiosk, figures, "sqlite")

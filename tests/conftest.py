@@ -16,7 +16,7 @@ os.environ.setdefault("USHER_NO_KEYRING", "1")
 
 import pytest  # noqa: E402
 
-from app.cli.demo import DEMO_REPLICA  # noqa: E402
+from app.demo_data import DEMO_REPLICA  # noqa: E402
 from app.services.importer import import_file  # noqa: E402
 from app.store.db import open_replica  # noqa: E402
 from app.store.pg_server import ThrowawayPostgres  # noqa: E402
@@ -97,3 +97,21 @@ def demo_replica(replica):
     """The demo event imported through `usher import`'s code path."""
     import_file(replica, DEMO_REPLICA)
     return replica
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Ends the test process once pytest has reported, without the interpreter's final teardown: PySide 6
+    (on Python 3.11, where True and False are not immortal) can abort there with "bool_dealloc" after a long
+    run of Qt tests, turning a green run red (exit status 134) after every test has passed."""
+    import sys
+
+    status = getattr(config, "_usher_exit_status", None)
+    if status is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(int(status))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config._usher_exit_status = exitstatus  # type: ignore[attr-defined]

@@ -8,15 +8,17 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import OperationalError
 
-from app.config import FIRST_CAMERA, NO_CAMERA, Settings
+from app.config import Settings
+from app.scan.camera_setting import CameraKind, parse_camera
 from app.scan.debounce import Debouncer
 from app.scan.pipeline import QtScanPipeline
 from app.scan.sources import CameraSource, FrameSource, ImageFolderSource, VideoFileSource
 from app.services.door import DoorStatus, DoorTicker, VenueDoor
 from app.services.station import UNDO_HOLD_S, Station
-from app.store.db import open_replica, venue_copy_url
+from app.store.db import create_replica_engine, open_replica, venue_copy_url
 from app.sync.engine import SyncEngine
 from app.sync.service import NotConfigured, build_online_sync
 from app.ui.cameras import SYSFS_VIDEO, find_cameras
@@ -27,22 +29,35 @@ log = logging.getLogger(__name__)
 
 
 def camera_source(setting: str, sysfs: Path = SYSFS_VIDEO) -> FrameSource | None:
-    """The frame source a camera setting names: a camera number, a folder, a video file, a device — or
-    for "" the first camera found, None when there is none (the station scans with a hand scanner).
-    Never the synthetic demo camera: that is `usher demo`'s alone."""
-    if setting == NO_CAMERA:
+    """The frame source a camera setting names (app/scan/camera_setting.py); None for no camera, or when the
+    first camera is asked for and there is none (the station scans with a hand scanner). Never the synthetic
+    demo camera: that is `usher demo`'s alone."""
+    camera = parse_camera(setting)
+    if camera.kind is CameraKind.NONE:
         return None
-    if setting == FIRST_CAMERA:
+    if camera.kind is CameraKind.FIRST:
         cameras = find_cameras(sysfs)
         return CameraSource(cameras[0].device) if cameras else None
-    if setting.isdigit():
-        return CameraSource(int(setting))
-    path = Path(setting)
-    if path.is_dir():
-        return ImageFolderSource(path)
-    if path.is_file() and not setting.startswith("/dev/"):
-        return VideoFileSource(path)
-    return CameraSource(setting)
+    if camera.kind is CameraKind.NUMBER:
+        return CameraSource(camera.number)
+    if camera.kind is CameraKind.FOLDER:
+        return ImageFolderSource(Path(camera.value))
+    if camera.kind is CameraKind.VIDEO:
+        return VideoFileSource(Path(camera.value))
+    return CameraSource(camera.value)
+
+
+def open_station_replica(url: str | None) -> Engine:
+    """The replica a kiosk decides on: its own SQLite file, or the venue's PostgreSQL replica (`url`). A venue
+    database that does not answer at start is no reason not to open the door: the door decides from its own
+    copy (app/services/door.py) until the database is back."""
+    try:
+        return open_replica(url)
+    except OperationalError:
+        if url is None or make_url(url).get_backend_name() != "postgresql":
+            raise
+    log.warning("The venue database does not answer: this door starts on its own copy until it does")
+    return create_replica_engine(url)
 
 
 @dataclass

@@ -10,45 +10,10 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.rules import Preset, StationRules
-
-DEMO_REPLICA = Path(__file__).resolve().parents[2] / "resources" / "demo" / "replica.json"
-SHOWN_S, GAP_S = 1.4, 3.6  # the gap outlasts the 3 s cooldown, so the same code shown again counts
-
-
-@dataclass(frozen=True, slots=True)
-class DemoScan:
-    station: StationRules
-    payload: str
-    note: str
-    offline: bool = False  # scanned while the demo has cut the network
-
-
-def scripted_round() -> list[DemoScan]:
-    """The round the demo plays: every verdict a station meets on a normal night, then an outage."""
-    from app.demo_data import DRINKS, GA, INACTIVE, UNKNOWN_ITEM, item_uuid
-
-    door = StationRules("Door 1", Preset.DOOR)
-    bar = StationRules("Bar 1", Preset.BAR)
-    ticket = item_uuid(GA, 1)
-    voucher = f"https://tickets.example/v/{item_uuid(DRINKS, 1)}"
-    return [
-        DemoScan(door, ticket, "a valid ticket"),
-        DemoScan(door, ticket, "the same ticket again"),
-        *[DemoScan(bar, voucher, f"3-drink voucher, drink {n}") for n in (1, 2, 3, 4)],
-        DemoScan(door, voucher, "a drink voucher at the door"),
-        DemoScan(door, item_uuid(INACTIVE, 1), "a ticket of a product whose sales have closed: still valid"),
-        DemoScan(StationRules("Door 1", Preset.DOOR, refuse_inactive=True), item_uuid(INACTIVE, 2),
-                 "the same at a door set to refuse closed products"),
-        DemoScan(door, UNKNOWN_ITEM, "a code that was never issued"),
-        DemoScan(door, "WIFI:S:VenueGuest;T:nopass;;", "garbage (a Wi-Fi QR code)"),
-        DemoScan(door, item_uuid(GA, 2), "network cut: a ticket", offline=True),
-        DemoScan(door, item_uuid(GA, 3), "network cut: another ticket", offline=True),
-    ]
-
+from app.demo_data import GAP_S, SHOWN_S, scripted_round
+from app.domain.rules import StationRules
 
 class DemoWorld:
     """The simulator, a synced replica and the settings a demo kiosk runs on, in a temporary folder."""

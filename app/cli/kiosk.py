@@ -6,7 +6,6 @@ import sys
 
 from app.config import Settings, config_dir, load_settings_or_explain, settings_path
 from app.secrets import PIN_ATTEMPTS_FILE, PinAttempts, load_api_key
-from app.store.db import open_replica
 
 
 def _manager_pin_is_set(settings: Settings) -> bool:
@@ -20,7 +19,7 @@ def _manager_pin_is_set(settings: Settings) -> bool:
 def _kiosk(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from app.cli.compose import build_kiosk
+    from app.cli.compose import build_kiosk, open_station_replica
     from app.scan.wedge import KeyboardWedge
 
     settings = load_settings_or_explain()
@@ -31,7 +30,7 @@ def _kiosk(args: argparse.Namespace) -> int:
         print("A locked kiosk needs a manager PIN first: run `usher pin set`, then start again.", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(["usher"])
-    replica = open_replica(args.db)
+    replica = open_station_replica(settings.replica_url(args.db))
     kiosk = build_kiosk(replica, settings, load_api_key(settings.api.base_url), args.camera or settings.camera, settings_file=settings_path(),
                         first_run=not settings_path().exists(), locked=args.locked)
     kiosk.window.settings_changed.connect(lambda new: kiosk.replace_sync(new, load_api_key(new.api.base_url)))

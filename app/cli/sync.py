@@ -49,7 +49,7 @@ def _sync(args: argparse.Namespace) -> int:
     if args.probe:
         return _probe(settings, args)
     try:
-        replica = open_replica(args.db)
+        replica = open_replica(settings.replica_url(args.db))
         sync = build_online_sync(replica, settings, load_api_key(settings.api.base_url))
     except NotConfigured:
         print("No Products API set up: give --api URL and set the key (USHER_API_KEY or station setup).",
@@ -137,7 +137,7 @@ def _yes_no(value: bool | None) -> str:
 
 def _conflicts(args: argparse.Namespace) -> int:
     settings = load_settings_or_explain()
-    replica = open_replica(args.db)
+    replica = open_replica(settings.replica_url(args.db) if settings else args.db)
     rows, refused = conflicts(replica), refused_operations(replica)
     for operation in refused:
         when = datetime.fromtimestamp(operation.refused_at).strftime("%Y-%m-%d %H:%M:%S")

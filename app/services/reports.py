@@ -9,11 +9,14 @@ every station sharing its database). Undone scans are not counted as entries.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.domain.rules import Preset
 
 from app.store.db import read_transaction
 from app.store.models import Conflict
@@ -21,6 +24,10 @@ from app.store.outbox import WAITING, Kind, OpState
 from app.store.replica import items, outbox, products, scans
 
 conflicts_table = Conflict.__table__
+
+BUCKET_S = 300  # entries over time, per 5 minutes
+SCAN_LOG_ROWS = 100
+ADMISSION_TYPES = Preset.DOOR.product_types  # one checked-in item of these is one person inside
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,3 +247,38 @@ def export_scans_csv(engine: Engine, path: Path, hide_names: bool = False) -> in
                              item_uuid, uses_left])
             count += 1
     return count
+
+
+@dataclass(frozen=True, slots=True)
+class ManagerReport:
+    """Every number of the manager view, read in one go."""
+
+    products: list[ProductCount]
+    stations: list[StationCount]
+    entries: list[tuple[float, int]]
+    conflicts: list[ConflictRow]
+    queue: QueueSummary
+    scans: list[ScanRow]
+    from_copy: bool = False  # read from a venue door's own copy: the venue database did not answer
+
+    @property
+    def people_inside(self) -> tuple[int, int]:
+        """(checked in, issued) over the admission products, at all doors as last synced."""
+        admissions = [p for p in self.products if p.type in ADMISSION_TYPES]
+        return sum(p.checked_in for p in admissions), sum(p.issued for p in admissions)
+
+
+def load_report(replica: Engine, copy: Engine | None = None) -> ManagerReport:
+    """The manager's numbers from `replica`; at a venue door whose venue database does not answer, from the
+    door's own `copy` of it (app/services/door.py), marked `from_copy`."""
+    try:
+        return _read_report(replica)
+    except SQLAlchemyError:
+        if copy is None:
+            raise
+    return replace(_read_report(copy), from_copy=True)
+
+
+def _read_report(replica: Engine) -> ManagerReport:
+    return ManagerReport(product_counts(replica), station_counts(replica), entries_over_time(replica, BUCKET_S),
+                         conflicts(replica), sync_queue(replica), recent_scans(replica, SCAN_LOG_ROWS))

@@ -55,6 +55,18 @@ def venue_url(url: str) -> URL:
     return parsed.set(drivername="postgresql+psycopg")
 
 
+def kiosk_url_problem(url: str) -> str:
+    """Why `url` cannot be kept in a kiosk's settings as its venue database, or ''. (Whether the database
+    answers is `check_venue`'s question.)"""
+    try:
+        parsed = venue_url(url)
+    except VenueError as exc:
+        return str(exc)
+    if parsed.password is not None:
+        return "Keep the password out of the settings: put it in ~/.pgpass (docs/venue.md)"
+    return ""
+
+
 def init_venue(owner_url: str, role: str = KIOSK_ROLE, password: str | None = None) -> VenueSetup:
     """Creates or upgrades the schema (as the database's owner), and creates or updates the kiosks' role with
     a new password (or `password`) and exactly the rights it needs. Safe to run again."""

@@ -1,7 +1,7 @@
 """How a colour looks to people with a colour vision deficiency, and how far apart two colours look.
 
 Used to choose and test the verdict palette (tests/domain/test_presentation.py) and to render the
-screenshots as a colour-blind person sees them (app.ui.screenshots --simulate).
+screenshots as a colour-blind person sees them (tools.screenshots --simulate).
 
 - Simulation: Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear sRGB.
 - Distance: CIEDE2000 in CIELAB (D65). About 2 is "just noticeable".

@@ -39,6 +39,7 @@ from app.scan.wedge import KeyboardWedge
 from app.pin_guard import pin_gate
 from app.pins import PinGate, Role, settings_hashes
 from app.secrets import PIN_ATTEMPTS_FILE, PinAttempts
+from app.services.door import VenueDoor
 from app.services.station import Station
 from app.sync.status import Override, SyncControl
 from app.ui.background import Background
@@ -119,7 +120,8 @@ class MainWindow(QMainWindow):
                                      lambda: settings_hashes(self.settings.pin_hash, self.settings.steward_pin_hash),
                                      pin_attempts or PinAttempts(attempts_folder / PIN_ATTEMPTS_FILE))
         self.pin_page = PinPage(self.pins)
-        self.manager_page = ManagerPage(engine, self._reader)
+        door_copy = station.snapshot if isinstance(station, VenueDoor) else None
+        self.manager_page = ManagerPage(engine, self._reader, door_copy=door_copy)
         self.setup_page = SetupPage(engine, self._reader, key_store or SecretsKeyStore(), settings_file)
         self.pages = PagesWithOverlay()
         for page in (self.panel, self.search_page, self.pin_page, self.manager_page, self.setup_page):

@@ -4,7 +4,6 @@ kiosk mode. Every number says its scope: all doors (per item, as this replica la
 server) or the scans recorded here."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -30,7 +29,9 @@ from sqlalchemy import Engine
 from app.domain.presentation import headline
 from app.domain.verdict import VerdictKind
 from app.services.reports import (
+    BUCKET_S,
     ConflictRow,
+    ManagerReport,
     ProductCount,
     QueueSummary,
     ScanRow,
@@ -38,40 +39,21 @@ from app.services.reports import (
     conflicts,
     entries_over_time,
     export_scans_csv,
-    product_counts,
-    recent_scans,
-    station_counts,
-    sync_queue,
+    load_report,
 )
 from app.sync.status import SyncStatus
 from app.ui.background import Background
 from app.ui.entries_chart import EntriesChart
 
-BUCKET_S = 300  # entries per 5 minutes
-ADMISSION_TYPES = ("admission", "presale")  # one checked-in item of these is one person inside
-SCAN_LOG_ROWS = 100
 # What one item and one use of it are called, by product type.
 ITEM_NOUNS = {"perks": ("voucher", "vouchers")}
 USE_NOUNS = {"perks": ("drink", "drinks")}
 DEFAULT_ITEM_NOUNS = ("ticket", "tickets")
 DEFAULT_USE_NOUNS = ("entry", "entries")
 CAPABILITY_WORDS = {"list_items": "listing items", "get_item": "reading one item", "sales": "sales"}
+FROM_COPY_NOTE = ("The venue database does not answer: these numbers are this door's own copy, "
+                  "as it was last refreshed, with the scans here since.")
 VERDICT_WORDS = {kind.value: headline(kind).capitalize() for kind in VerdictKind} | {"UNDONE": "Undone"}
-
-
-@dataclass(frozen=True, slots=True)
-class ManagerReport:
-    products: list[ProductCount]
-    stations: list[StationCount]
-    entries: list[tuple[float, int]]
-    conflicts: list[ConflictRow]
-    queue: QueueSummary
-    scans: list[ScanRow]
-
-
-def load_report(engine: Engine) -> ManagerReport:
-    return ManagerReport(product_counts(engine), station_counts(engine), entries_over_time(engine, BUCKET_S),
-                         conflicts(engine), sync_queue(engine), recent_scans(engine, SCAN_LOG_ROWS))
 
 
 def clock_text(ts: float) -> str:
@@ -166,10 +148,12 @@ class ManagerPage(QWidget):
     undo_requested = Signal(int)  # a scan id from the scan log
     activity = Signal()  # the manager did something here: the PIN stays good a little longer
 
-    def __init__(self, engine: Engine, reader: Background, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, reader: Background, parent: QWidget | None = None, *,
+                 door_copy: Engine | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("managerPage")
         self._engine = engine
+        self._door_copy = door_copy  # a venue door's own copy: the numbers while the venue database is away
         self._reader = reader
         self.report: ManagerReport | None = None
         self.hide_names = False
@@ -286,14 +270,14 @@ class ManagerPage(QWidget):
     def refresh(self, note: str = "") -> None:
         """Reloads every number; `note` is shown on the message line once they are in."""
         self.message.setText("Loading…")
-        self._reader.submit(lambda: load_report(self._engine), lambda report: self._show(report, note),
+        self._reader.submit(lambda: load_report(self._engine, self._door_copy), lambda report: self._show(report, note),
                             self.message.setText)
 
     def _show(self, report: ManagerReport, note: str = "") -> None:
         self.report = report
-        self.message.setText(note)
-        admissions = [p for p in report.products if p.type in ADMISSION_TYPES]
-        self.people_card.value.setText(f"{sum(p.checked_in for p in admissions)} of {sum(p.issued for p in admissions)}")
+        self.message.setText(" ".join(filter(None, (FROM_COPY_NOTE if report.from_copy else "", note))))
+        inside, issued = report.people_inside
+        self.people_card.value.setText(f"{inside} of {issued}")
         stations = [s.station for s in report.stations]
         here = ", ".join(stations) if stations else "this station"
         self.entries_card.value.setText(str(sum(s.accepted for s in report.stations)))

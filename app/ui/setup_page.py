@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -36,10 +35,22 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from app.api.settings import ApiSettings, Capability
-from app.config import FIRST_CAMERA, NO_CAMERA, PLAIN_HTTP_REFUSED, Settings, is_loopback, save_settings
+from app.config import Settings, save_settings
 from app.domain.rules import Preset
+from app.scan.camera_setting import FIRST_CAMERA, NO_CAMERA, typed_camera_problem
 from app.secrets import load_api_key, mask, store_api_key
 from app.services.reports import ProductCount, product_counts
+from app.setup_form import (
+    ID_EXAMPLE,
+    NAME_MAX,
+    SetupForm,
+    VenueCheck,
+    check_venue,
+    clean_url,
+    is_id,
+    setup_problems,
+    url_problem,
+)
 from app.sync.probe import ProbeReport, apply_probe, probe_api
 from app.ui.background import Background
 from app.ui.camera_preview import CameraPreview
@@ -47,8 +58,6 @@ from app.ui.cameras import SYSFS_VIDEO, Camera, find_cameras
 
 OTHER_CAMERA = "other"  # the choice that takes a number, device, video file or folder typed in
 PRESET_BUTTONS = {Preset.DOOR: "Door", Preset.BAR: "Bar", Preset.ANY: "Any"}
-ID_EXAMPLE = "IDs look like 3f2b6c1e-8a4b-4c1e-9a57-0d3e5b7a2c10"
-NAME_MAX = 60
 VERDICT_SECONDS_CHOICES = (2.0, 3.0, 4.0, 5.0, 8.0, 10.0, 15.0, 30.0)
 ONE_COLUMN_BELOW_PX = 1100
 CAPABILITY_NAMES = {Capability.LIST_ITEMS: "list items", Capability.GET_ITEM: "read one item", Capability.SALES: "sales"}
@@ -94,25 +103,8 @@ class SecretsKeyStore:
         store_api_key(key, base_url)
 
 
-def url_problem(url: str) -> str:
-    """Why the API address cannot be used, or ''."""
-    if not url.startswith(("http://", "https://")) or not urlsplit(url).netloc:
-        return "Type the full address, starting with https://"
-    if url.startswith("http://") and not is_loopback(url):
-        return PLAIN_HTTP_REFUSED
-    return ""
-
-
 def camera_label(camera: Camera) -> str:
     return f"{camera.name} ({camera.device})"
-
-
-def is_id(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _form(box: QGroupBox) -> QFormLayout:
@@ -120,6 +112,15 @@ def _form(box: QGroupBox) -> QFormLayout:
     form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     form.setVerticalSpacing(8)
     return form
+
+
+def _result_label() -> QLabel:
+    """A connection test's answer: plain text (never markup from a server), wrapped."""
+    label = QLabel()
+    label.setObjectName("hintText")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
 def _error_label() -> QLabel:
@@ -201,14 +202,18 @@ class SetupPage(QWidget):
         self.add_id_button.clicked.connect(self._add_product_id)
         self.test_button = QPushButton("Test connection")
         self.test_button.clicked.connect(self.test_connection)
-        self.probe_result = QLabel()
-        self.probe_result.setObjectName("hintText")
-        self.probe_result.setWordWrap(True)
-        self.probe_result.setTextFormat(Qt.TextFormat.PlainText)
+        self.probe_result = _result_label()
         self._network = Background(self)  # the connection test: seconds of network, never in the scans' way
         self._probed: tuple[str, ProbeReport] | None = None  # (address, report) of the last test
 
-        self.errors = {name: _error_label() for name in ("name", "camera", "url", "key", "event", "download")}
+        # Several doors: the venue's shared replica (docs/venue.md)
+        self.venue_field = QLineEdit()
+        self.venue_field.setPlaceholderText("postgresql+psycopg://usher_kiosk@db.venue.lan/usher — empty: this kiosk's own")
+        self.venue_test_button = QPushButton("Test venue database")
+        self.venue_test_button.clicked.connect(self.test_venue)
+        self.venue_result = _result_label()
+
+        self.errors = {name: _error_label() for name in ("name", "camera", "url", "key", "event", "download", "venue")}
         self.message = _error_label()
 
         station_box = QGroupBox("This station")
@@ -253,6 +258,13 @@ class SetupPage(QWidget):
         api_form.addRow(self.test_button)
         api_form.addRow(self.probe_result)
 
+        venue_box = QGroupBox("Several doors — the venue database")
+        venue_form = _form(venue_box)
+        venue_form.addRow("Database", self.venue_field)
+        venue_form.addRow("", self.errors["venue"])
+        venue_form.addRow(self.venue_test_button)
+        venue_form.addRow(self.venue_result)
+
         self.save_button = QPushButton("Save and apply")
         self.save_button.setObjectName("primaryButton")
         self.save_button.clicked.connect(self.apply)
@@ -265,6 +277,7 @@ class SetupPage(QWidget):
         right = QVBoxLayout()
         right.addWidget(camera_box)
         right.addWidget(api_box)
+        right.addWidget(venue_box)
         right.addStretch(1)
         self.columns.addLayout(right, 1)
         body = QWidget()
@@ -309,6 +322,8 @@ class SetupPage(QWidget):
         self._show_stored_key()
         self.event_field.setText(settings.event_id)
         self.add_id_field.clear()
+        self.venue_field.setText(settings.venue_db_url)
+        self.venue_result.setText("")
         self._probed = None
         self.probe_result.setText(capabilities_text(settings) if settings.api.base_url else "")
         self._show_errors({})
@@ -362,9 +377,10 @@ class SetupPage(QWidget):
     def _camera_chosen(self) -> None:
         other = self.camera_choice.currentData() == OTHER_CAMERA
         self.camera_value.setEnabled(other)
-        errors: dict[str, str] = {}
-        setting = self._camera_setting(errors)
-        if not errors and setting != (self._previewing or self._settings.camera):
+        setting = self.camera_setting_chosen()
+        if other and typed_camera_problem(setting):
+            return  # not a camera yet: Save says why
+        if setting != (self._previewing or self._settings.camera):
             self._previewing = setting
             self.camera_preview_requested.emit(setting)
 
@@ -384,7 +400,7 @@ class SetupPage(QWidget):
     def test_connection(self) -> None:
         """Asks the server (off the UI thread) whether it answers, takes the key, lets it write, which
         optional endpoints it has, and what the listed products are called."""
-        url = self.url_field.text().strip().rstrip("/")
+        url = clean_url(self.url_field.text())
         key = self._key_for(url)
         if not url or not key:
             self.probe_result.setText("Type the server's address and its API key first")
@@ -419,6 +435,25 @@ class SetupPage(QWidget):
         self.test_button.setEnabled(True)
         self.probe_result.setText(f"The test could not run: {error}")
 
+    def test_venue(self) -> None:
+        """Whether this kiosk reaches the venue database, logs in, and finds its schema (off the UI thread)."""
+        url = self.venue_field.text().strip()
+        if not url:
+            self.venue_result.setText("Type the venue database's URL first (the password goes in ~/.pgpass)")
+            return
+        self.venue_test_button.setEnabled(False)
+        self.venue_result.setText("Testing the venue database…")
+        self._network.submit(lambda: check_venue(url), self._show_venue_check, self._venue_check_failed)
+
+    def _show_venue_check(self, check: VenueCheck) -> None:
+        self.venue_test_button.setEnabled(True)
+        restart = " It is used from the kiosk's next start." if check.ok and self.venue_field.text().strip() != self._settings.venue_db_url else ""
+        self.venue_result.setText(("✓ " if check.ok else "✗ ") + check.message + restart)
+
+    def _venue_check_failed(self, error: str) -> None:
+        self.venue_test_button.setEnabled(True)
+        self.venue_result.setText(f"The test could not run: {error}")
+
     # ---- checking and keeping ----
 
     def _preset(self) -> Preset:
@@ -429,56 +464,32 @@ class SetupPage(QWidget):
         chosen = self.camera_choice.currentData()
         return self.camera_value.text().strip() if chosen == OTHER_CAMERA else (chosen or FIRST_CAMERA)
 
-    def _camera_setting(self, errors: dict[str, str]) -> str:
-        value = self.camera_setting_chosen()
-        if self.camera_choice.currentData() != OTHER_CAMERA or value.isdigit():
-            return value
-        if not value:
-            errors["camera"] = "Type the camera's number (0 for the first), or the path of a device, video or folder"
-        elif not Path(value).exists():
-            errors["camera"] = f"Nothing found at {value}"
-        return value
-
     def apply(self) -> bool:
         """Checks the form; when it is good, keeps it and emits `applied`. Returns whether it did."""
-        errors: dict[str, str] = {}
-        name = self.name_field.text().strip()
-        if not name:
-            errors["name"] = "Give the station a name, e.g. “Door 2”"
-        elif len(name) > NAME_MAX:
-            errors["name"] = f"Use at most {NAME_MAX} characters"
-        camera = self._camera_setting(errors)
-        url = self.url_field.text().strip().rstrip("/")
-        if url and (problem := url_problem(url)):
-            errors["url"] = problem
+        url = clean_url(self.url_field.text())
         key = self.key_field.text().strip()
-        if any(ch.isspace() for ch in key):
-            errors["key"] = "An API key has no spaces — paste it again"
-        elif url and not self._key_for(url):
-            errors["key"] = ("Type the API key for this server" if url == self._settings.api.base_url
-                             or not self._settings.api.base_url else
-                             "The address changed: type the API key for this server "
-                             "(the stored key stays with the address it was given for)")
-        event_id = self.event_field.text().strip()
-        if event_id and not is_id(event_id):
-            errors["event"] = f"Not an event ID — {ID_EXAMPLE}"
-        if self.add_id_field.text().strip():
-            errors["download"] = "Press “Add” for the product ID you typed, or clear the field"
+        errors = setup_problems(SetupForm(
+            name=self.name_field.text(), camera=self.camera_setting_chosen(),
+            camera_typed=self.camera_choice.currentData() == OTHER_CAMERA, api_url=url, api_key=key,
+            key_stored_for_url=bool(self._key_for(url)), stored_api_url=self._settings.api.base_url,
+            event_id=self.event_field.text(), product_id_not_added=self.add_id_field.text(),
+            venue_db_url=self.venue_field.text()))
         self._show_errors(errors)
         if errors:
             return False
 
         current = self._settings.model_dump()
-        current["station"].update(name=name, preset=self._preset().value,
+        current["station"].update(name=self.name_field.text().strip(), preset=self._preset().value,
                                   product_ids=_checked_ids(self.products_list))
         current["api"]["base_url"] = url
         if self._probed is not None and self._probed[0] == url:  # what the server was found to offer
             current["api"].update(apply_probe({k: current["api"][k] for k in ("list_items", "get_item", "sales")},
                                               self._probed[1]))
         current.update(
-            event_id=event_id,
+            event_id=self.event_field.text().strip(),
             product_ids=_checked_ids(self.download_list),
-            camera=camera,
+            camera=self.camera_setting_chosen(),
+            venue_db_url=self.venue_field.text().strip(),
             hide_names=self.hide_names.isChecked(),
             sounds=self.sounds.isChecked(),
             verdict_seconds=self.verdict_seconds.currentData(),

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from app.api.client import ProductsClient
 from app.api.settings import ApiSettings
 from app.cli.compose import build_kiosk, camera_source
-from app.config import FIRST_CAMERA, Settings
+from app.config import Settings
+from app.scan.camera_setting import FIRST_CAMERA
 from app.domain.verdict import VerdictKind
 from app.scan.sources import CameraSource, ImageFolderSource, SyntheticCamera
 from app.simulator.demo_data import DEMO_WRITE_KEY
@@ -122,7 +123,7 @@ def test_undo_keeps_its_promise_online_because_the_upload_waits_out_the_undo_win
 
 
 def test_a_venue_kiosk_keeps_deciding_while_the_venue_database_is_gone_and_merges_when_it_is_back(qtbot, tmp_path):
-    from app.cli.demo import DEMO_REPLICA
+    from app.demo_data import DEMO_REPLICA
     from app.services.door import VenueDoor
     from app.services.importer import import_file
     from app.store.db import open_replica
@@ -148,6 +149,11 @@ def test_a_venue_kiosk_keeps_deciding_while_the_venue_database_is_gone_and_merge
             first, second = scan(ga[0]), scan(ga[1])
             assert first.accepted and second.accepted  # decided from the door's own copy
             assert "Venue database unreachable" in kiosk.window.sync.status().message
+            manager = kiosk.window.manager_page
+            manager.refresh()  # the manager view reads the door's copy rather than failing
+            qtbot.waitUntil(lambda: manager.report is not None, timeout=20_000)
+            assert manager.report.from_copy and "this door's own copy" in manager.message.text()
+            assert manager.people_card.value.text() == "2 of 55"  # the two tickets just accepted here
             assert kiosk.station.undo(first.scan_id)  # undone on the copy that holds it
             server.boot()
             qtbot.waitUntil(lambda: kiosk.station.unreachable_since is None, timeout=30_000)
@@ -158,3 +164,35 @@ def test_a_venue_kiosk_keeps_deciding_while_the_venue_database_is_gone_and_merge
             pending = dict(conn.execute(select(items.c.id, items.c.pending_count).where(items.c.id.in_(ga))).all())
         assert pending == {ga[0]: 0, ga[1]: 1}  # the undone use was not merged, the other was
         venue.dispose()
+
+
+def test_a_venue_door_started_while_the_venue_database_is_down_opens_on_its_own_copy(qtbot, tmp_path):
+    from app.cli.compose import open_station_replica
+    from app.demo_data import DEMO_REPLICA
+    from app.services.importer import import_file
+    from app.store.pg_server import ThrowawayPostgres
+
+    ticket = demo.item_uuid(demo.GA, 21)
+    copy_url = f"sqlite:///{tmp_path / 'copy.db'}"
+    with ThrowawayPostgres() as server:  # a server of its own: this test stops it
+        url = server.create_database("venue")
+        venue = open_station_replica(url)
+        import_file(venue, DEMO_REPLICA)
+        kiosk = build_kiosk(venue, Settings(), "", None, snapshot_url=copy_url)
+        qtbot.addWidget(kiosk.window)
+        qtbot.waitUntil(lambda: kiosk.station.snapshot_refreshed, timeout=20_000)  # yesterday's copy
+        kiosk.close()
+        venue.dispose()
+
+        server.halt()
+        venue = open_station_replica(url)  # no migration, no error: the door opens
+        kiosk = build_kiosk(venue, Settings(), "", None, snapshot_url=copy_url)
+        qtbot.addWidget(kiosk.window)
+        try:
+            with qtbot.waitSignal(kiosk.window.verdict_shown, timeout=20_000) as shown:
+                kiosk.window.on_payload(ticket, None)
+            assert shown.args[0].accepted  # decided from the copy
+            assert "Venue database unreachable" in kiosk.window.sync.status().message
+        finally:
+            kiosk.close()
+            venue.dispose()

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from app import demo_data as demo
-from app.cli.demo import DEMO_REPLICA
+from app.demo_data import DEMO_REPLICA
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app import demo_data as demo
-from app.cli.demo import DEMO_REPLICA
+from app.demo_data import DEMO_REPLICA
 from app.domain.rules import Preset, StationRules
 from app.services.importer import import_file
 from app.services.station import Station

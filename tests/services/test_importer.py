@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import demo_data as demo
-from app.cli.demo import DEMO_REPLICA
+from app.demo_data import DEMO_REPLICA
 from app.services.importer import ImportRejected, import_file
 from app.store.replica import items, products
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import demo_data as demo
-from app.cli.demo import DEMO_REPLICA
+from app.demo_data import DEMO_REPLICA
 from app.domain.issuance import Refused, Rule
 from app.domain.rules import Preset, StationRules
 from app.domain.signing import make_code, new_key_pair

@@ -54,7 +54,7 @@ def sync_until_settled(engine: SyncEngine, deadline_s: float = 120.0,
 
 def stations_that_accepted(tmp_path, item: str, names: list[str], preset) -> list:  # type: ignore[no-untyped-def]
     """Replicas of their own (the demo event imported), one per station name, where each accepted `item` offline."""
-    from app.cli.demo import DEMO_REPLICA
+    from app.demo_data import DEMO_REPLICA
     from app.domain.rules import StationRules
     from app.services.importer import import_file
     from app.services.station import Station

@@ -12,7 +12,7 @@ from app import demo_data as demo
 from app.api import ProductsClient
 from app.api.models import NewUser
 from app.api.settings import Capability
-from app.cli.demo import DEMO_REPLICA
+from app.demo_data import DEMO_REPLICA
 from app.domain.rules import Preset, StationRules
 from app.services.importer import import_file
 from app.services.issuer import Issued, Issuer

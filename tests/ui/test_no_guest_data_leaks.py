@@ -17,9 +17,10 @@ from pathlib import Path
 from ui_helpers import PIN, QUICK_COST, open_search, widget_texts
 
 from app.cli.compose import build_kiosk
+from app.cli.demo import DemoWorld, _station_settings, sync_demo_replica
 from app.cli.main import main
 from app.config import save_settings
-from app.cli.demo import DemoWorld, _station_settings, scripted_round, sync_demo_replica
+from app.demo_data import scripted_round
 from app.demo_data import demo_users
 from app.secrets import hash_pin
 from app.sync.status import Connectivity

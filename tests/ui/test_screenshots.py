@@ -7,8 +7,8 @@ from PySide6.QtGui import QImage
 from ui_helpers import widget_texts
 
 from app.secrets import mask
-from app.ui.screenshots import SCREENSHOT_PIN, render_all
 from app.ui.verdict_panel import HEADLINE_MIN_PT
+from tools.screenshots import SCREENSHOT_PIN, render_all
 
 KNOWN_KEY = "sk_live_screenshot_canary_5150"
 VERDICT_SHOTS = {

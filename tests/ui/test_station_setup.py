@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from canned_http import CannedServer
 from ui_helpers import PIN, door_settings, enter_pin, scan, widget_texts
 
-from app.config import NO_CAMERA, ApiSettings, load_settings
+from app.config import ApiSettings, load_settings
+from app.scan.camera_setting import NO_CAMERA
 from app.demo_data import DRINKS, GA, VIP, item_uuid
 from app.domain.verdict import VerdictKind
 from app.secrets import load_api_key, mask, store_api_key
@@ -344,3 +345,25 @@ def test_the_connection_test_needs_an_address_and_a_key_first(setup_window):
     page = setup_window.setup_page
     page.test_button.click()
     assert page.probe_result.text() == "Type the server's address and its API key first"
+
+
+def test_setup_takes_the_venue_database_tests_it_in_words_and_keeps_it_without_a_password(setup_window, qtbot,
+                                                                                           venue_url):
+    page = setup_window.setup_page
+    page.venue_field.setText("postgresql+psycopg://usher_kiosk:hunter2@db.venue.lan/usher")
+    assert page.apply() is False
+    assert "~/.pgpass" in page.errors["venue"].text()
+
+    page.venue_field.setText(venue_url.replace("/test_", "/no_such_"))
+    page.venue_test_button.click()
+    qtbot.waitUntil(lambda: page.venue_test_button.isEnabled() and page.venue_result.text().startswith("✗"),
+                    timeout=15_000)
+    assert "does not exist" in page.venue_result.text()
+
+    page.venue_field.setText(venue_url)
+    page.venue_test_button.click()
+    qtbot.waitUntil(lambda: page.venue_result.text().startswith("✓"), timeout=15_000)
+    assert "the schema matches this kiosk" in page.venue_result.text()
+    assert "next start" in page.venue_result.text()
+    assert page.apply() is True
+    assert load_settings(page._settings_file).venue_db_url == venue_url

@@ -8,7 +8,7 @@ from collections import Counter
 from sqlalchemy import func, insert, select
 
 from app import demo_data as demo
-from app.cli.demo import DEMO_REPLICA
+from app.demo_data import DEMO_REPLICA
 from app.domain.rules import Preset, StationRules
 from app.domain.verdict import VerdictKind
 from app.services.door import VenueDoor

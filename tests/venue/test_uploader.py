@@ -20,7 +20,7 @@ from sqlalchemy import Engine, func, select
 
 from app import demo_data as demo
 from app.api import ApiSettings, ProductsClient, Timeouts
-from app.cli.demo import DEMO_REPLICA
+from app.demo_data import DEMO_REPLICA
 from app.domain.rules import Preset, StationRules
 from app.services.importer import import_file
 from app.services.station import Station

@@ -1,6 +1,6 @@
 """Renders the kiosk's screens to PNG files for the README (docs/screenshots/) and for review.
 
-    python -m app.ui.screenshots [OUT_DIR] [--size 1024x600] [--simulate]
+    python -m tools.screenshots [OUT_DIR] [--size 1024x600] [--simulate]
                                   # default: docs/screenshots at 1280×800; --simulate also writes each
                                   # screen as seen with deuteranopia, protanopia and tritanopia
 
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
 from app.config import ApiSettings, Settings, StationSettings
-from app.demo_data import DRINKS, EVENT_ID, GA, INACTIVE, UNKNOWN_ITEM, VIP, item_uuid
+from app.demo_data import DEMO_REPLICA, DRINKS, EVENT_ID, GA, INACTIVE, UNKNOWN_ITEM, VIP, item_uuid
 from app.domain.verdict import Verdict, VerdictKind
 from app.scan.sources import SourceState, SyntheticCamera
 from app.secrets import hash_pin
@@ -37,10 +37,8 @@ from app.sync.status import Connectivity, Override, SyncStatus
 from app.ui.colour_vision import DEFICIENCIES, simulate
 from app.ui.local_sync import LocalOnlySync
 from app.ui.main_window import MainWindow
-from app.ui.theme import RESOURCES_DIR
 
-DEMO_REPLICA = RESOURCES_DIR / "demo" / "replica.json"
-DOCS_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_DIR = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 SIZE = (1280, 800)
 DEMO_API_KEY = "demo-key-9f86d081884c7d659a2f"
 SCREENSHOT_PIN = "246813"
@@ -278,7 +276,7 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
 def main(argv: list[str]) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m app.ui.screenshots", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.screenshots", description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", nargs="?", type=Path, default=DOCS_DIR)
     parser.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}", help="window size, e.g. 1024x600")
     parser.add_argument("--simulate", action="store_true", help="also write each screen as colour-blind people see it")
