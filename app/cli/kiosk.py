@@ -27,7 +27,8 @@ def _kiosk(args: argparse.Namespace) -> int:
         return 2
     if args.locked and not _manager_pin_is_set(settings):
         # Locked with no PIN, the first person at the kiosk would choose one, and own it.
-        print("A locked kiosk needs a manager PIN first: run `usher pin set`, then start again.", file=sys.stderr)
+        how = "as root, `usher pin-guard set`" if settings.pin_guard else "`usher pin set`"
+        print(f"A locked kiosk needs a manager PIN first: run {how}, then start again.", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(["usher"])
     replica = open_station_replica(settings.replica_url(args.db))

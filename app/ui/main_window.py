@@ -130,10 +130,12 @@ class MainWindow(QMainWindow):
 
         self.search_button = QPushButton("Search")
         self.manager_button = QPushButton("Manager")
-        self.sign_out_button = QPushButton("Sign out")
+        self.sign_out_button = QPushButton("Sign\nout")  # on two lines: the bar still fits a 1024-pixel screen
+        self.sign_out_button.setAccessibleName("Sign out")
         for button in (self.search_button, self.manager_button, self.sign_out_button):
             button.setObjectName("navButton")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sign_out_button.setStyleSheet("padding: 4px 10px;")
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 12, 0)
         top.setSpacing(8)
@@ -188,6 +190,7 @@ class MainWindow(QMainWindow):
         self.poll_sync()
         if wedge is not None:
             self.attach_keyboard_wedge(wedge)
+        self.show_scanning()  # or the steward's sign-in
         if kiosk:
             self.lock_kiosk()
         if first_run:  # after locking: a fresh install started locked at login must still be set up
@@ -305,7 +308,7 @@ class MainWindow(QMainWindow):
         self.manager_page.api_flags = ({"list_items": settings.api.list_items, "get_item": settings.api.get_item,
                                         "sales": settings.api.sales} if settings.api.base_url else {})
         self.setWindowTitle(f"Usher — {self.station.rules.name}")
-        self.sign_out_button.setVisible(self.pins.has(Role.STEWARD))
+        self._offer_sign_out()
 
     def _setup_applied(self, settings: Settings) -> None:
         self.apply_settings(settings)
@@ -334,6 +337,7 @@ class MainWindow(QMainWindow):
     def show_scanning(self) -> None:
         """The scan screen — or, where stewards have a PIN and none is signed in, the steward's sign-in."""
         self._after_pin = None
+        self._offer_sign_out()
         if self._steward_needed():
             self._after_pin = lambda: self.pages.setCurrentWidget(self.panel)
             self.pin_page.ask("Start scanning", (Role.STEWARD, Role.MANAGER), may_choose=False, cancellable=False)
@@ -350,6 +354,9 @@ class MainWindow(QMainWindow):
 
     def _steward_needed(self) -> bool:
         return self.pins.has(Role.STEWARD) and not (self.steward_session.unlocked or self.manager_session.unlocked)
+
+    def _offer_sign_out(self) -> None:
+        self.sign_out_button.setVisible(self.pins.has(Role.STEWARD) and not self._steward_needed())
 
     def open_search(self) -> None:
         self._behind_pin("Search", self._show_search)
@@ -393,6 +400,7 @@ class MainWindow(QMainWindow):
         self.steward_session.unlock()  # a manager may scan too
         if role is Role.MANAGER:
             self.manager_session.unlock()
+        self._offer_sign_out()
         if then is not None:
             then()
 

@@ -121,7 +121,7 @@ class PinPage(QWidget):
         elif not can_check:
             self._prompt(NO_PIN_ON_A_LOCKED_KIOSK)
         elif Role.STEWARD in roles:
-            self._prompt("Enter the steward PIN (or the manager PIN) to start scanning")
+            self._prompt("Enter the steward PIN — or the manager PIN")
         else:
             self._prompt("Enter the manager PIN")
         usable = can_check or self.choosing  # else there is nothing to type: no keypad to tempt anyone

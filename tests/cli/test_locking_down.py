@@ -110,3 +110,17 @@ def test_with_the_pin_guard_root_chooses_the_pins_and_the_kiosk_keeps_no_hash(tm
         assert "pin-guard set" in usher("pin", "set", home=tmp_path, stdin="135791\n135791\n").stderr
         assert pins.check("864210", (Role.MANAGER,)).role is Role.MANAGER
     assert "does not answer" in usher("pin-guard", "use", "--socket", socket, home=tmp_path).stderr
+
+
+def test_a_locked_kiosk_asks_the_pin_guard_for_the_manager_pin(tmp_path):
+    from app.config import Settings, save_settings
+    from guard_helpers import running_guard
+
+    with running_guard() as (pins, folder):
+        assert pins.set(Role.MANAGER, "") == ""  # the guard has a steward PIN only
+        save_settings(Settings(pin_guard=str(folder / "socket")), tmp_path / "config" / "settings.json")
+
+        result = usher("kiosk", "--locked", home=tmp_path)
+
+    assert result.returncode == 2
+    assert "needs a manager PIN first: run as root, `usher pin-guard set`" in result.stderr

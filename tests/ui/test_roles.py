@@ -30,6 +30,7 @@ def test_with_a_steward_pin_nothing_is_scanned_until_a_steward_signs_in(qtbot, m
 
     assert window.pages.currentWidget() is window.pin_page
     assert "steward PIN" in window.pin_page.prompt.text() and not window.pin_page.cancel_button.isVisible()
+    assert not window.sign_out_button.isVisible()
     window.on_payload(item_uuid(GA, 1))
     qtbot.wait(200)
     assert window.idle() and scans_recorded(demo_replica) == 0
@@ -130,3 +131,15 @@ def test_with_only_a_steward_pin_nobody_chooses_the_managers_on_screen(make_wind
 
     assert window.pages.currentWidget() is window.pin_page and not window.pin_page.choosing
     assert "usher pin set" in window.pin_page.prompt.text() and not window.pin_page.field.isVisible()
+
+
+def test_the_sign_out_button_keeps_the_top_bar_within_a_1024_pixel_screen(qtbot, make_window, two_pins):
+    window = make_window(two_pins)  # no API and no camera: the strip's longest texts
+    enter_pin(window, STEWARD_PIN)
+    window.resize(1024, 600)
+    qtbot.wait(50)
+
+    assert window.sign_out_button.isVisible() and window.minimumSizeHint().width() <= 1024
+    assert window.width() == 1024
+    corner = window.sign_out_button.mapTo(window, window.sign_out_button.rect().bottomRight())
+    assert window.rect().contains(corner)
