@@ -16,7 +16,7 @@ import enum
 from dataclasses import dataclass
 from typing import Callable, Mapping, Protocol
 
-from app.secrets import MANAGER_PIN_MIN, PIN_MAX, PinAttempts, check_pin
+from app.secrets import MANAGER_PIN_MIN, PIN_COST, PIN_MAX, PinAttempts, ScryptCost, check_pin, hash_pin
 
 STEWARD_PIN_MIN = 4
 
@@ -92,3 +92,15 @@ class LocalPins:
 
 def settings_hashes(manager_hash: str, steward_hash: str) -> dict[Role, str]:
     return {Role.MANAGER: manager_hash, Role.STEWARD: steward_hash}
+
+
+def steward_pin_hash(pin: str, manager_hash: str, cost: ScryptCost = PIN_COST) -> tuple[str, str]:
+    """A new steward PIN's hash, or why it cannot be used: (hash, '') or ('', problem). Slow: one or two
+    scrypt runs, never on the UI thread."""
+    if problem := pin_problem(pin, Role.STEWARD):
+        return "", problem
+    if not manager_hash:
+        return "", "Set the manager PIN first: without it, anyone at the kiosk could choose it"
+    if opens_other_role(pin, Role.STEWARD, {Role.MANAGER: manager_hash}):
+        return "", "The steward PIN and the manager PIN must differ"
+    return hash_pin(pin, cost), ""
