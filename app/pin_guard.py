@@ -115,8 +115,8 @@ class GuardServer(socketserver.UnixStreamServer):
     """One request at a time: checks cannot be run in parallel to go faster."""
 
     def __init__(self, socket_path: Path, state: Path, cost: ScryptCost = PIN_COST) -> None:
-        os.umask(0o077)
         state.mkdir(mode=0o700, parents=True, exist_ok=True)
+        state.chmod(0o700)  # the hashes: the guard's alone, whatever made the folder
         socket_path.unlink(missing_ok=True)
         self.keeper = GuardKeeper(state, cost)
         super().__init__(str(socket_path), _Handler)
@@ -186,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--socket", type=Path, default=Path(DEFAULT_SOCKET))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    os.umask(0o077)
     with GuardServer(args.socket, args.state) as server:
         log.warning("the PIN guard answers on %s", args.socket)
         server.serve_forever()

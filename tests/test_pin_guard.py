@@ -106,3 +106,29 @@ def test_another_account_may_ask_the_guard_but_neither_read_its_hashes_nor_choos
     assert as_another_account(guard_folder, MANAGER) == {
         "hashes": "refused", "opens": "manager", "set": "only root may choose a PIN"}
     assert guard.check(MANAGER, (Role.MANAGER,)).role is Role.MANAGER  # unchanged
+
+
+def test_the_service_keeps_its_folder_and_files_to_itself_whatever_the_umask(tmp_path):
+    import stat
+    import subprocess
+    import sys
+    import time
+
+    socket, state = tmp_path / "socket", tmp_path / "state"
+    service = subprocess.Popen([sys.executable, "-m", "app.pin_guard", "--state", str(state), "--socket", str(socket)],
+                               stderr=subprocess.PIPE, text=True, umask=0o022, cwd=Path(__file__).resolve().parents[1])
+    try:
+        deadline = time.monotonic() + 20
+        while not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pins = GuardedPins(socket)
+        assert pins.set(Role.MANAGER, MANAGER) == ""  # the test runs as root or as the service's own account
+
+        assert pins.check(MANAGER, (Role.MANAGER,)).role is Role.MANAGER
+        assert pins.check("000000", (Role.MANAGER,)).role is None
+    finally:
+        service.terminate()
+        service.wait(10)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (state, *state.iterdir())}
+    assert modes == {"state": 0o700, "pins.json": 0o600, "pin-attempts.json": 0o600}
+    assert "a wrong PIN from uid" in service.stderr.read()
