@@ -71,16 +71,17 @@ def test_files_left_readable_by_others_are_repaired_at_start_with_a_warning(tmp_
     for name, text in (("settings.json", "{}"), ("api-key.token", "sk_live_old_0644"), ("pin-attempts.json", "{}")):
         (config / name).write_text(text)
         (config / name).chmod(0o644)
-    (data / "replica.db").touch()
-    (data / "replica.db").chmod(0o644)
+    for name in ("replica.db", "venue-copy.db"):  # a venue door's own copy holds guests' data too
+        (data / name).touch()
+        (data / name).chmod(0o644)
 
     result = usher("db", "upgrade", home=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert {p.name: mode(p) for p in [config, data, *config.iterdir(), *data.iterdir()]} == {
         "config": 0o700, "usher": 0o700, "settings.json": 0o600, "api-key.token": 0o600,
-        "pin-attempts.json": 0o600, "replica.db": 0o600}
-    assert result.stderr.count("was readable by other users") == 6
+        "pin-attempts.json": 0o600, "replica.db": 0o600, "venue-copy.db": 0o600}
+    assert result.stderr.count("was readable by other users") == 7
 
 
 def test_a_new_replica_and_its_folder_are_private_whatever_the_umask(tmp_path):
