@@ -11,7 +11,9 @@ venv="${XDG_DATA_HOME:-$HOME/.local/share}/usher/venv"
 bash "$here/scripts/ensure-system-packages.sh"
 python3 -m venv "$venv"
 "$venv/bin/pip" install -q --upgrade pip
-"$venv/bin/pip" install -q "$here"
+# Editable: the stylesheet, sounds and demo data are read from this clone's resources/, which a wheel does not
+# carry (a plain install starts an unstyled, silent kiosk). Keep the clone where it is; update with git pull.
+"$venv/bin/pip" install -q -e "$here"
 install -Dm644 "$here/packaging/usher.desktop" "${XDG_DATA_HOME:-$HOME/.local/share}/applications/usher.desktop"
 
 ask_for_pin() {  # a locked kiosk refuses to start without a manager PIN
@@ -32,7 +34,7 @@ case "${1:-}" in
   --pin-guard)
     # The PINs' hashes and wrong tries kept by a service of their own, out of this user's reach.
     sudo python3 -m venv /opt/usher/venv
-    sudo /opt/usher/venv/bin/pip install -q "$here"
+    sudo /opt/usher/venv/bin/pip install -q "$here"   # a copy root owns (never editable: this user could change it)
     sudo install -m644 "$here/packaging/usher-pin-guard.service" /etc/systemd/system/usher-pin-guard.service
     sudo systemctl daemon-reload
     sudo systemctl enable --now usher-pin-guard.service
@@ -43,7 +45,9 @@ case "${1:-}" in
     ;;
   --cage)
     ask_for_pin
-    sudo apt-get install -y cage
+    # Qt's Wayland plugin needs libwayland-cursor0, which cage does not bring (measured: without it the kiosk
+    # does not start under cage, "Could not load the Qt platform plugin wayland").
+    sudo apt-get install -y cage libwayland-client0 libwayland-cursor0 libwayland-egl1
     sudo install -m644 "$here/packaging/usher-cage@.service" /etc/systemd/system/usher-cage@.service
     sudo systemctl daemon-reload
     sudo systemctl disable getty@tty1.service
