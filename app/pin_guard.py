@@ -34,7 +34,7 @@ DEFAULT_SOCKET = "/run/usher-pin-guard/socket"
 PINS_FILE = "pins.json"
 ATTEMPTS_FILE = "pin-attempts.json"
 LINE_MAX = 1024
-CLIENT_TIMEOUT_S = 15.0  # a check may wait behind another one (about a second each)
+CLIENT_TIMEOUT_S = 15.0  # a check may wait behind others (1.4 s of scrypt for each role tried)
 GUARD_SILENT = "The PIN guard does not answer — ask whoever runs this computer to start usher-pin-guard"
 
 

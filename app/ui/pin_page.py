@@ -3,7 +3,7 @@ station setup, leaving kiosk mode) and for a steward signing in to scan. With no
 manager's pages ask to choose one (twice) instead — except on a locked kiosk, where whoever stands in front
 of it would choose it.
 
-The page asks a PinGate (app.pins) which role a PIN opens: about a second of scrypt, so off the UI thread.
+The page asks a PinGate (app.pins) which role a PIN opens: 1.4 s of scrypt or more, so off the UI thread.
 The gate counts wrong PINs on disk: after a few, the keypad rests, longer after each, across restarts.
 """
 from __future__ import annotations
