@@ -143,3 +143,27 @@ def test_the_sign_out_button_keeps_the_top_bar_within_a_1024_pixel_screen(qtbot,
     assert window.width() == 1024
     corner = window.sign_out_button.mapTo(window, window.sign_out_button.rect().bottomRight())
     assert window.rect().contains(corner)
+
+
+def test_the_manager_chooses_the_steward_pin_in_setup_and_stewards_then_sign_in_with_it(qtbot, make_window,
+                                                                                         pinned_settings, settings_file):
+    from app.config import load_settings
+    from app.secrets import check_pin
+    from ui_helpers import PIN
+
+    window = make_window(pinned_settings)
+    window.open_setup()
+    enter_pin(window, PIN)
+    box = window.setup_page.staff_pins
+    box.pin_field.setText("2468")
+    box.again_field.setText("2468")
+
+    with qtbot.waitSignal(window.setup_page.applied, timeout=10_000):
+        assert window.setup_page.apply() is False  # the hash is made off the UI thread, then kept
+    saved = load_settings(settings_file)
+
+    assert check_pin("2468", saved.steward_pin_hash) and window.settings.steward_pin_hash == saved.steward_pin_hash
+    window.sign_out()
+    assert window.pages.currentWidget() is window.pin_page
+    enter_pin(window, "2468")
+    assert window.pages.currentWidget() is window.panel
