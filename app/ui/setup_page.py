@@ -531,6 +531,7 @@ class SetupPage(QWidget):
         return True
 
     def _cancel(self) -> None:
+        self.staff_pins.discard()  # a steward PIN still being hashed is not kept afterwards
         if self._previewing is not None:  # back to the camera that was in use
             self._previewing = None
             self.camera_preview_requested.emit(self._settings.camera)

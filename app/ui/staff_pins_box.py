@@ -31,6 +31,7 @@ class StaffPinsBox(QGroupBox):
         self._cost = cost
         self._settings = Settings()
         self._made: tuple[str, str, str] | None = None  # (PIN typed, its hash or '', why not), once made
+        self._form = 0  # which filling of the form a hash being made belongs to (load and discard start anew)
         self._work = Background(self)
         self.state = QLabel()
         self.state.setObjectName("hintText")
@@ -57,15 +58,20 @@ class StaffPinsBox(QGroupBox):
 
     def load(self, settings: Settings) -> None:
         self._settings = settings
-        self._made = None
+        self.discard()
         guarded = bool(settings.pin_guard)
         self.state.setText(GUARDED if guarded else SET if settings.steward_pin_hash else NONE_SET)
-        self.pin_field.clear()
-        self.again_field.clear()
-        self.remove.setChecked(False)
         for widget in (self.pin_field, self.again_field, self.remove):
             widget.setEnabled(not guarded)
         self.remove.setVisible(bool(settings.steward_pin_hash) and not guarded)
+
+    def discard(self) -> None:
+        """Forgets what was typed, and a hash still being made for it (setup was cancelled)."""
+        self._form += 1
+        self._made = None
+        self.pin_field.clear()
+        self.again_field.clear()
+        self.remove.setChecked(False)
         self._show_error("")
 
     def steward_hash(self) -> str | None:
@@ -87,11 +93,14 @@ class StaffPinsBox(QGroupBox):
             return None
         self._show_error("")
         self.state.setText(WORKING)
-        manager_hash, cost = self._settings.pin_hash, self._cost
-        self._work.submit(lambda: steward_pin_hash(pin, manager_hash, cost), lambda made: self._made_hash(pin, made))
+        manager_hash, cost, form = self._settings.pin_hash, self._cost, self._form
+        self._work.submit(lambda: steward_pin_hash(pin, manager_hash, cost),
+                          lambda made: self._made_hash(form, pin, made))
         return None
 
-    def _made_hash(self, pin: str, made: tuple[str, str]) -> None:
+    def _made_hash(self, form: int, pin: str, made: tuple[str, str]) -> None:
+        if form != self._form:  # for a form cancelled or filled again meanwhile: nothing to keep
+            return
         pin_hash, problem = made
         self.state.setText(SET if self._settings.steward_pin_hash else NONE_SET)
         self._made = (pin, pin_hash, problem)

@@ -73,3 +73,16 @@ def test_with_the_pin_guard_the_box_changes_nothing(box):
 
     assert box.state.text() == GUARDED
     assert not box.pin_field.isEnabled() and box.steward_hash() == ""
+
+
+def test_a_pin_still_being_hashed_when_setup_is_cancelled_is_not_kept(qtbot, box):
+    type_twice(box, "1357")
+    asked_to_save = []
+    box.ready.connect(lambda: asked_to_save.append(True))
+    assert box.steward_hash() is None
+
+    box.discard()
+    qtbot.waitUntil(box.idle, timeout=5000)
+    qtbot.wait(50)
+
+    assert asked_to_save == [] and box.pin_field.text() == ""
