@@ -39,7 +39,7 @@ def is_loopback(url: str) -> bool:
         return False
 
 
-class ApiSettings(BaseModel):
+class ApiConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     base_url: str = ""  # empty: no API, the station works from imports alone
@@ -54,7 +54,7 @@ class ApiSettings(BaseModel):
     register_checkins: bool = False  # tell the server each admission's real scan time
 
     @model_validator(mode="after")
-    def _window_outlasts_the_deadline(self) -> "ApiSettings":
+    def _window_outlasts_the_deadline(self) -> "ApiConfig":
         if self.settle_window_s <= self.timeout_s:
             raise ValueError("settle_window_s must be longer than timeout_s")
         return self
@@ -95,7 +95,7 @@ class StationSettings(BaseModel):
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    api: ApiSettings = Field(default_factory=ApiSettings)
+    api: ApiConfig = Field(default_factory=ApiConfig)
     voucherify: VoucherifyConfig = Field(default_factory=VoucherifyConfig)
     station: StationSettings = Field(default_factory=StationSettings)
     event_id: str = ""

@@ -24,7 +24,7 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEvent, QEventLoop
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
-from app.config import ApiSettings, Settings, StationSettings
+from app.config import ApiConfig, Settings, StationSettings
 from app.demo_data import DEMO_REPLICA, DRINKS, EVENT_ID, GA, INACTIVE, UNKNOWN_ITEM, VIP, item_uuid
 from app.domain.verdict import Verdict, VerdictKind
 from app.scan.sources import SourceState, SyntheticCamera
@@ -35,7 +35,7 @@ from app.services.station import UNDO_HOLD_S, Station
 from app.store.db import open_replica
 from app.sync.status import Connectivity, Override, SyncStatus
 from app.ui.colour_vision import DEFICIENCIES, simulate
-from app.ui.local_sync import LocalOnlySync
+from app.sync.local_only import LocalOnlySync
 from app.ui.main_window import MainWindow
 
 DOCS_DIR = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -120,7 +120,7 @@ def _station_settings(name: str, preset: str, pin_hash: str = "") -> Settings:
     return Settings(
         pin_hash=pin_hash,
         station=StationSettings(name=name, preset=preset),  # type: ignore[arg-type]
-        api=ApiSettings(base_url="https://api.example.com"),
+        api=ApiConfig(base_url="https://api.example.com"),
         event_id=EVENT_ID,
         product_ids=[GA.id, VIP.id, DRINKS.id],
         camera="0",

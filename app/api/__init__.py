@@ -1,4 +1,11 @@
-"""The Products API client: `ProductsClient`, its settings, typed models and typed errors."""
+"""The Products API client: `ProductsClient`, its settings, typed models and typed errors.
+
+client     ProductsClient: one method per endpoint, each covered by a contract test against the simulator
+settings   ApiSettings (address, key, timeouts, capabilities), Timeouts, Capability (the assumed endpoints)
+transport  one HTTP exchange → a parsed value or a typed error; takes any httpx transport (tests: MockTransport)
+models     typed records, read tolerantly where the kiosk can do without, strictly where it cannot
+errors     the error tree (drawn at the top of errors.py)
+"""
 from __future__ import annotations
 
 from app.api.client import ProductsClient

@@ -32,6 +32,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from app.domain.rules import ProductType
+
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
 
@@ -59,12 +61,6 @@ def _known_or_text(kind: type[E]) -> AfterValidator:
             return text
 
     return AfterValidator(read)
-
-
-class ProductType(enum.StrEnum):
-    ADMISSION = "admission"
-    PRESALE = "presale"
-    PERKS = "perks"
 
 
 class Chain(enum.StrEnum):

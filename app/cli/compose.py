@@ -14,16 +14,16 @@ from sqlalchemy.exc import OperationalError
 from app.config import Settings
 from app.scan.camera_setting import CameraKind, parse_camera
 from app.scan.debounce import Debouncer
-from app.scan.pipeline import QtScanPipeline
 from app.scan.sources import CameraSource, FrameSource, ImageFolderSource, VideoFileSource
 from app.services.door import DoorStatus, DoorTicker, VenueDoor
 from app.services.station import UNDO_HOLD_S, Station
 from app.store.db import create_replica_engine, open_replica, venue_copy_url
 from app.sync.engine import SyncEngine
+from app.sync.local_only import LocalOnlySync
 from app.sync.service import NotConfigured, build_online_sync
 from app.ui.cameras import SYSFS_VIDEO, find_cameras
-from app.ui.local_sync import LocalOnlySync
 from app.ui.main_window import MainWindow
+from app.ui.scan_pipeline import QtScanPipeline
 
 log = logging.getLogger(__name__)
 

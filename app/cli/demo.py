@@ -156,7 +156,7 @@ def run_window(out_dir: Path | None, quit_after_s: float | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.cli.compose import build_kiosk
-    from app.scan.pipeline import QtScanPipeline
+    from app.ui.scan_pipeline import QtScanPipeline
     from app.scan.sources import SyntheticCamera
 
     app = QApplication.instance() or QApplication(["usher-demo"])

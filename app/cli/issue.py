@@ -170,7 +170,7 @@ def _send(issuer: Issuer, sync: SyncEngine, client: ProductsClient, issued: Issu
 
 def _report(outcomes: list[BatchOutcome], *, offline: bool) -> int:
     count = {state: sum(len(o.recipients) for o in outcomes if o.state is state) for state in ob.OpState}
-    waiting = count[ob.OpState.PENDING] + count[ob.OpState.IN_FLIGHT] + count[ob.OpState.UNKNOWN]
+    waiting = sum(count[state] for state in ob.WAITING)  # of this recipients
     print(f"Issued {count[ob.OpState.DONE]}; refused {count[ob.OpState.REJECTED]}; "
           f"{'written here, to send with usher sync' if offline else 'waiting'} {waiting}; "
           f"to check {count[ob.OpState.DOUBTFUL]}.")

@@ -11,6 +11,7 @@ from app.config import load_settings_or_explain, save_settings
 from app.secrets import load_api_key
 from app.services.reports import conflicts, refused_operations
 from app.store.db import open_replica, read_transaction
+from app.store.models import ConflictKind
 from app.store.replica import some_item_of
 from app.sync.engine import SyncReport
 from app.sync.probe import apply_probe, probe_api
@@ -145,7 +146,7 @@ def _conflicts(args: argparse.Namespace) -> int:
     if not rows:
         print("No conflicts.")
         return 0
-    refused = [r for r in rows if r.kind == "refused"]
+    refused = [r for r in rows if r.kind is ConflictKind.REFUSED]
     print(f"{len(refused)} use(s) accepted here and refused by the server; "
           f"{len(rows) - len(refused)} the server could not confirm (check each item):")
     for row in rows:
@@ -162,7 +163,7 @@ def _conflict_line(row, hide_names: bool) -> str:  # type: ignore[no-untyped-def
     if row.other_used_at is not None:
         other = f"; used {'at ' + row.other_station + ' ' if row.other_station else ''}" \
                 f"{datetime.fromtimestamp(row.other_used_at).strftime('%H:%M:%S')}"
-    what = "refused" if row.kind == "refused" else "not confirmed"
+    what = "refused" if row.kind is ConflictKind.REFUSED else "not confirmed"
     return (f"{row.product_name or 'item'} {ticket}{holder}: accepted at {row.station} {scanned}{other}; "
             f"{what}: {row.server_message}")
 

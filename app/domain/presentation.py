@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.domain.rules import Preset
+from app.domain.rules import Preset, ProductType
 from app.domain.verdict import Use, Verdict, VerdictKind
 
 
@@ -57,6 +57,7 @@ _TONE: dict[VerdictKind, Tone] = {
     VerdictKind.INVALID_CODE: Tone.REFUSED,
     VerdictKind.UNKNOWN_OFFLINE: Tone.DECIDE,
     VerdictKind.ERROR: Tone.RETRY,
+    VerdictKind.UNDONE: Tone.UNDONE,
 }
 
 _HEADLINE: dict[VerdictKind, str] = {
@@ -68,7 +69,12 @@ _HEADLINE: dict[VerdictKind, str] = {
     VerdictKind.INVALID_CODE: "NOT A TICKET",
     VerdictKind.UNKNOWN_OFFLINE: "CANNOT CHECK",
     VerdictKind.ERROR: "TRY AGAIN",
+    VerdictKind.UNDONE: "UNDONE",
 }
+
+UNDONE_DETAIL = "The use was given back — the ticket can be scanned again"
+UNDO_REFUSED_HEADLINE = "CANNOT UNDO"
+UNDO_REFUSED_DETAIL = "Too late — it was already sent to the server. Tell a manager."
 
 # What staff do next, for the verdicts whose action does not depend on the item.
 _ACTION: dict[VerdictKind, str] = {
@@ -77,12 +83,8 @@ _ACTION: dict[VerdictKind, str] = {
     VerdictKind.INVALID_CODE: "Not a ticket or voucher. Ask them to show their ticket's QR code.",
     VerdictKind.UNKNOWN_OFFLINE: "Do not let in yet — offline, and not on this station's list. Ask a manager.",
     VerdictKind.ERROR: "Scan the code again. If it fails again, call a manager.",
+    VerdictKind.UNDONE: UNDONE_DETAIL,
 }
-
-UNDONE_HEADLINE = "UNDONE"
-UNDONE_DETAIL = "The use was given back — the ticket can be scanned again"
-UNDO_REFUSED_HEADLINE = "CANNOT UNDO"
-UNDO_REFUSED_DETAIL = "Too late — it was already sent to the server. Tell a manager."
 
 # Verdicts about an item the station cannot vouch for: its product and holder are not shown, so a code
 # copied from someone else's ticket does not display their name.
@@ -126,7 +128,7 @@ def uses_left_text(uses_left: int, uses_total: int, preset: Preset) -> str:
 
 
 def _is_voucher(verdict: Verdict) -> bool:
-    return verdict.product_type == "perks"
+    return verdict.product_type == ProductType.PERKS
 
 
 def detail(verdict: Verdict, preset: Preset = Preset.ANY) -> str:

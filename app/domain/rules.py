@@ -10,7 +10,17 @@ from dataclasses import dataclass, field
 
 from app.domain.verdict import VerdictKind
 
-PRODUCT_TYPES = ("admission", "presale", "perks")
+
+class ProductType(enum.StrEnum):
+    """What a product is, in the Products API's words (seed 002); each value is also its plain text."""
+
+    ADMISSION = "admission"
+    PRESALE = "presale"
+    PERKS = "perks"  # drink vouchers and the like: served at a bar
+
+
+# One item of these lets one person in: what a door accepts, and what the manager counts as people inside.
+ADMISSION_TYPES = frozenset({ProductType.ADMISSION, ProductType.PRESALE})
 
 
 class Preset(enum.Enum):
@@ -21,11 +31,11 @@ class Preset(enum.Enum):
     ANY = "any"
 
     @property
-    def product_types(self) -> frozenset[str]:
+    def product_types(self) -> frozenset[ProductType]:
         return {
-            Preset.DOOR: frozenset({"admission", "presale"}),
-            Preset.BAR: frozenset({"perks"}),
-            Preset.ANY: frozenset(PRODUCT_TYPES),
+            Preset.DOOR: ADMISSION_TYPES,
+            Preset.BAR: frozenset({ProductType.PERKS}),
+            Preset.ANY: frozenset(ProductType),
         }[self]
 
     @property

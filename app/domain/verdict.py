@@ -1,4 +1,8 @@
-"""The outcome of one scan: every kind the kiosk can show, and the facts shown with it."""
+"""The outcome of one scan: every kind the kiosk can show, and the facts shown with it.
+
+UNDONE is the one kind no scan comes to: it is staff giving back the use an ACCEPTED scan took, recorded in
+the scan log as a row of its own that points at that scan. Neither row counts as an entry.
+"""
 from __future__ import annotations
 
 import enum
@@ -15,6 +19,7 @@ class VerdictKind(enum.Enum):
     INVALID_CODE = "INVALID_CODE"
     UNKNOWN_OFFLINE = "UNKNOWN_OFFLINE"
     ERROR = "ERROR"
+    UNDONE = "UNDONE"  # staff gave an accepted scan's use back (app/services/station.py, Station.undo)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""One submission per presentation of a code.
+"""One submission each time a code is shown to the camera.
 
 A code is submitted when it is first read. While it stays in view it is not submitted again, even if a few
 frames in between fail to read (motion blur, glare): it counts as in view until it has gone unread for longer

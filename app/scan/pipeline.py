@@ -2,9 +2,9 @@
 
 `ScanPipeline` is the core, plain Python: a capture thread keeps the newest frame, a decode thread decodes
 it (unless the change gate says the view is as it was when nothing was read), debounces the texts, and calls
-back with a `ScanEvent` per submission. `QtScanPipeline` wraps it for
-the UI with Qt signals (delivered on the receiver's thread, so the UI never decodes). For finite sources,
-`run_until_exhausted()` runs the same steps synchronously over every frame (headless demo, tests).
+back with a `ScanEvent` per submission; it knows nothing of Qt (app/ui/scan_pipeline.py wraps it in
+signals for the window). For finite sources, `run_until_exhausted()` runs the same steps synchronously over
+every frame (headless demo, tests).
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
-from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.scan.capture import FrameCapture, notify
 from app.scan.debounce import Debouncer
@@ -157,35 +156,3 @@ class ScanPipeline:
         if frame.captured_at - self._last_preview_at >= interval:
             self._last_preview_at = frame.captured_at
             notify(self._on_frame, frame)
-
-
-class QtScanPipeline(QObject):
-    """The pipeline for the UI: Qt signals instead of callbacks, emitted from the pipeline's threads and
-    delivered queued on the receiver's (UI) thread."""
-
-    payload = Signal(object)  # ScanEvent
-    frame = Signal(object)  # Frame, for the preview, at most preview_max_fps per second
-    state = Signal(str)  # a SourceState value: "starting", "live", "missing", "reconnecting", "ended", "stopped"
-
-    def __init__(self, source: FrameSource, *, decoder: QrDecoder | None = None,
-                 debouncer: Debouncer | None = None, preview_max_fps: float = 30.0,
-                 reconnect_interval_s: float = 1.0, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.pipeline = ScanPipeline(source, decoder=decoder, debouncer=debouncer,
-                                     on_payload=self.payload.emit, on_frame=self.frame.emit,
-                                     on_state=lambda s: self.state.emit(s.value),
-                                     preview_max_fps=preview_max_fps, reconnect_interval_s=reconnect_interval_s)
-        app = QCoreApplication.instance()
-        if app is not None:
-            # Threads that outlive this object would emit into a deleted QObject.
-            app.aboutToQuit.connect(self.stop)
-
-    def start(self) -> None:
-        self.pipeline.start()
-
-    def stop(self, timeout_s: float = 5.0) -> None:
-        self.pipeline.stop(timeout_s)
-
-    def run_until_exhausted(self) -> list[ScanEvent]:
-        """Decodes on the calling thread (headless demo, tests): never call it from a UI that must stay live."""
-        return self.pipeline.run_until_exhausted()

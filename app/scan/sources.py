@@ -261,7 +261,7 @@ class ImageFolderSource(_PacedSource):
 
 
 @dataclass(frozen=True)
-class Presentation:
+class ShownCode:
     """One code held up to the synthetic camera: shown for `shown_s`, then nothing for `gap_after_s`."""
 
     payload: str
@@ -271,9 +271,9 @@ class Presentation:
 
 class SyntheticCamera(_PacedSource):
     """A demo camera: a phone showing each scripted payload as a QR code, moving and tilting in front of a
-    cluttered venue, with light changes and empty stretches between presentations.
+    cluttered venue, with light changes and empty stretches between codes.
 
-    `script` is a list of `Presentation` or `(payload, seconds_shown, seconds_gap_after)`. Frames carry the
+    `script` is a list of `ShownCode` or `(payload, seconds_shown, seconds_gap_after)`. Frames carry the
     payload whose code is wholly in view (`Frame.shown_payload`). The scene is a function of the seed and the
     scene time (sensor noise aside), so real-time and simulated runs show the same pictures. With `repeat`, the
     script plays in a loop and the camera never ends (a live demo); otherwise it ends after the last gap.
@@ -281,12 +281,12 @@ class SyntheticCamera(_PacedSource):
 
     ENTER_S = 0.35  # the phone slides in from below, and out again, in this long
 
-    def __init__(self, script: Sequence[Presentation | tuple[str, float, float]], *, fps: float = 30.0,
+    def __init__(self, script: Sequence[ShownCode | tuple[str, float, float]], *, fps: float = 30.0,
                  realtime: bool = True, seed: int = 0, lead_in_s: float = 1.0, repeat: bool = False) -> None:
         super().__init__("demo camera", fps=fps, realtime=realtime)
-        self.script = [p if isinstance(p, Presentation) else Presentation(*p) for p in script]
+        self.script = [p if isinstance(p, ShownCode) else ShownCode(*p) for p in script]
         if any(p.shown_s <= 0 or p.gap_after_s < 0 for p in self.script):
-            raise ValueError("a presentation needs shown_s > 0 and gap_after_s >= 0")
+            raise ValueError("a shown code needs shown_s > 0 and gap_after_s >= 0")
         self.finite = not repeat
         self._starts = []
         t = lead_in_s
@@ -295,7 +295,7 @@ class SyntheticCamera(_PacedSource):
             t += p.shown_s + p.gap_after_s
         self.duration_s = t
         self._backdrop = scene.make_backdrop(seed)
-        self._looks = [_PresentationLook.draw(seed, i) for i in range(len(self.script))]
+        self._looks = [_ShownCodeLook.draw(seed, i) for i in range(len(self.script))]
         self._noise_rng = np.random.default_rng(seed)
 
     def _open(self) -> bool:
@@ -311,16 +311,16 @@ class SyntheticCamera(_PacedSource):
         elif t >= self.duration_s:
             return None
         rendered = self.render_at(t)
-        presentation = self.presentation_at(t)
-        shown = presentation.payload if presentation is not None and rendered.symbol_in_frame else None
+        code = self.code_shown_at(t)
+        shown = code.payload if code is not None and rendered.symbol_in_frame else None
         return rendered.image, shown
 
-    def presentation_at(self, t: float) -> Presentation | None:
-        """The presentation under way at scene time `t` (the phone may still be sliding in or out)."""
-        i = self._presentation_index(t)
+    def code_shown_at(self, t: float) -> ShownCode | None:
+        """The code being shown at scene time `t` (the phone may still be sliding in or out)."""
+        i = self._shown_index(t)
         return None if i is None else self.script[i]
 
-    def _presentation_index(self, t: float) -> int | None:
+    def _shown_index(self, t: float) -> int | None:
         i = bisect.bisect_right(self._starts, t) - 1
         if i < 0 or t >= self._starts[i] + self.script[i].shown_s:
             return None
@@ -328,14 +328,14 @@ class SyntheticCamera(_PacedSource):
 
     def render_at(self, t: float) -> scene.Rendered:
         light = 1.0 + 0.12 * math.sin(2 * math.pi * t / 9.0) + 0.05 * math.sin(2 * math.pi * t / 2.3)
-        i = self._presentation_index(t)
+        i = self._shown_index(t)
         if i is None:
             return scene.render(self._backdrop, None, None, scene.Look(brightness=light), self._noise_rng)
-        presentation, style = self.script[i], self._looks[i]
+        code, style = self.script[i], self._looks[i]
         local_t = t - self._starts[i]
-        pose = style.pose(local_t, presentation.shown_s)
-        before = style.pose(local_t - 0.5 / self.fps, presentation.shown_s)
-        after = style.pose(local_t + 0.5 / self.fps, presentation.shown_s)
+        pose = style.pose(local_t, code.shown_s)
+        before = style.pose(local_t - 0.5 / self.fps, code.shown_s)
+        after = style.pose(local_t + 0.5 / self.fps, code.shown_s)
         dx, dy = after.center[0] - before.center[0], after.center[1] - before.center[1]
         exposure_fraction = 0.5  # the shutter is open for half the frame interval
         # Past ~40 px the phone is a smear either way; longer kernels would only cost render time.
@@ -343,12 +343,12 @@ class SyntheticCamera(_PacedSource):
         look = scene.Look(brightness=light * style.brightness, dark_mode=style.dark_mode, glare=style.glare,
                           glare_at=style.glare_at, motion_blur_px=smear,
                           motion_angle_deg=math.degrees(math.atan2(dy, dx)))
-        return scene.render(self._backdrop, presentation.payload, pose, look, self._noise_rng)
+        return scene.render(self._backdrop, code.payload, pose, look, self._noise_rng)
 
 
 @dataclass(frozen=True)
-class _PresentationLook:
-    """How one presentation looks: drawn from the seed, so a script always renders the same way."""
+class _ShownCodeLook:
+    """How one shown code looks: drawn from the seed, so a script always renders the same way."""
 
     center: tuple[float, float]
     code_px: float
@@ -362,7 +362,7 @@ class _PresentationLook:
     glare_at: tuple[float, float]
 
     @classmethod
-    def draw(cls, seed: int, index: int) -> _PresentationLook:
+    def draw(cls, seed: int, index: int) -> _ShownCodeLook:
         rng = np.random.default_rng([seed, index])
         width, height = scene.FRAME_SIZE
         code_px = float(rng.uniform(150, 260))

@@ -6,6 +6,11 @@ at least `min_length` characters, the burst is a scan, submitted on Enter/Return
 `end_silence_ms` without a key (for scanners that send no Enter). Otherwise the held keys are replayed,
 untouched, to the widget that was to receive them: a person's typing reaches it ~`max_key_interval_ms`
 late, but whole. A scan never reaches the focused widget, so its Enter cannot click a default button.
+
+This is the one module of app/scan that imports Qt, and it belongs here because it is input, like a camera:
+a USB scanner types its code as key presses, and the only place that sees every key press, whatever widget has
+focus, is the Qt application's event filter. It shows nothing; it emits the scanned text, as the pipeline
+emits payloads.
 """
 from __future__ import annotations
 

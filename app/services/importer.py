@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Engine, select
 
+from app.domain.rules import ProductType
 from app.store.db import write_transaction
 from app.store.models import Event
 from app.store.replica import item_row, products, upsert
@@ -36,7 +37,7 @@ _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, use_enum_values=True)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -67,7 +68,7 @@ class EventRecord(_Record):
 
 class ProductRecord(_Record):
     id: str = Field(pattern=_UUID)
-    type: Literal["admission", "presale", "perks"]
+    type: ProductType
     name: str = Field(min_length=1, max_length=255)
     event_id: str | None = Field(None, pattern=_UUID)
     description: str | None = None

@@ -26,7 +26,7 @@ from app.domain.signing import make_code
 from app.store import customers, provisional, venue_keys
 from app.store import outbox as ob
 from app.store.db import read_transaction, write_transaction
-from app.sync.download import delete_state, read_state, write_state
+from app.store.sync_state import delete_state, read_state, write_state
 from app.sync.engine import SyncEngine
 
 BATCH = 550  # the API's maximum recipients per issue call

@@ -16,18 +16,19 @@ from pathlib import Path
 from sqlalchemy import Engine, and_, case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.domain.rules import Preset
-
+from app.domain.rules import ADMISSION_TYPES
+from app.domain.verdict import VerdictKind
+from app.store import outbox as ob
 from app.store.db import read_transaction
-from app.store.models import Conflict
-from app.store.outbox import WAITING, Kind, OpState
+from app.store.models import Conflict, ConflictKind
+from app.store.outbox import Kind, OpState
 from app.store.replica import items, outbox, products, scans
 
 conflicts_table = Conflict.__table__
+ACCEPTED, UNDONE = VerdictKind.ACCEPTED.value, VerdictKind.UNDONE.value
 
 BUCKET_S = 300  # entries over time, per 5 minutes
 SCAN_LOG_ROWS = 100
-ADMISSION_TYPES = Preset.DOOR.product_types  # one checked-in item of these is one person inside
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +51,17 @@ class StationCount:
 
 @dataclass(frozen=True, slots=True)
 class QueueSummary:
+    """The Products API's operations by state (Voucherify's upserts are not in it; its refusals are listed by
+    `refused_operations`)."""
+
+    waiting: int  # the status strip's count (app.store.outbox.waiting_count): pending + in_flight + unknown
     pending: int
     in_flight: int
     unknown: int
     rejected: int
     done: int
-    oldest_waiting_at: float | None  # scan time of the oldest operation not yet settled
+    oldest_waiting_at: float | None  # scan time of the oldest operation waiting to sync
     doubtful: int = 0  # uses the kiosk cannot settle alone: a manager checks each item
-
-    @property
-    def waiting(self) -> int:
-        """The same count as the status strip's (SyncStatus.waiting): the outbox's waiting states."""
-        return self.pending + self.in_flight + self.unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ class ConflictRow:
     other_used_at: float | None
     refused_at: float
     server_message: str
-    kind: str = "refused"  # or "doubtful": the server's word could not settle it; a manager checks the item
+    kind: ConflictKind = ConflictKind.REFUSED
     expected_count: int | None = None  # the count our use should have made
     server_count: int | None = None  # the count the server gave
 
@@ -99,10 +99,10 @@ def _holder(first: str | None, last: str | None) -> str:
     return " ".join(part for part in (first, last) if part)
 
 
-def _not_undone():  # type: ignore[no-untyped-def]
-    """Scans that no UNDONE row points at."""
+def _entry():  # type: ignore[no-untyped-def]
+    """An accepted scan that no UNDONE row points at: an entry (or a drink) in every count."""
     undone = select(scans.c.undoes_scan_id).where(scans.c.undoes_scan_id.is_not(None))
-    return scans.c.id.notin_(undone)
+    return and_(scans.c.verdict == ACCEPTED, scans.c.id.notin_(undone))
 
 
 def product_counts(engine: Engine) -> list[ProductCount]:
@@ -126,9 +126,12 @@ def product_counts(engine: Engine) -> list[ProductCount]:
 
 
 def station_counts(engine: Engine) -> list[StationCount]:
-    accepted = func.sum(case((and_(scans.c.verdict == "ACCEPTED", _not_undone()), 1), else_=0))
-    refused = func.sum(case((scans.c.verdict.notin_(["ACCEPTED", "UNDONE"]), 1), else_=0))
-    query = select(scans.c.station, accepted, refused).group_by(scans.c.station).order_by(scans.c.station)
+    """Per station that scanned: its entries and its refusals. An undo is not a scan: the UNDONE row counts
+    nowhere, not even as a station (a manager may undo another door's scan)."""
+    accepted = func.sum(case((_entry(), 1), else_=0))
+    refused = func.sum(case((scans.c.verdict != ACCEPTED, 1), else_=0))
+    query = (select(scans.c.station, accepted, refused).where(scans.c.verdict != UNDONE)
+             .group_by(scans.c.station).order_by(scans.c.station))
     with read_transaction(engine) as conn:
         return [StationCount(station, int(a or 0), int(r or 0)) for station, a, r in conn.execute(query)]
 
@@ -136,26 +139,23 @@ def station_counts(engine: Engine) -> list[StationCount]:
 def entries_over_time(engine: Engine, bucket_s: int = 300) -> list[tuple[float, int]]:
     """Accepted scans (not undone) per time bucket: [(bucket start as Unix seconds, count)], oldest first."""
     bucket = func.floor(scans.c.scanned_at / bucket_s) * bucket_s
-    query = (select(bucket, func.count()).where(scans.c.verdict == "ACCEPTED", _not_undone())
-             .group_by(bucket).order_by(bucket))
+    query = select(bucket, func.count()).where(_entry()).group_by(bucket).order_by(bucket)
     with read_transaction(engine) as conn:
         return [(float(start), int(count)) for start, count in conn.execute(query)]
 
 
 def sync_queue(engine: Engine) -> QueueSummary:
     with read_transaction(engine) as conn:
-        by_state = dict(conn.execute(select(outbox.c.state, func.count()).group_by(outbox.c.state)).all())
-        oldest = conn.execute(
-            select(func.min(outbox.c.scanned_at)).where(outbox.c.state.in_([s.value for s in WAITING]))
-        ).scalar()
+        waiting, by_state, oldest = ob.waiting_count(conn), ob.count_by_state(conn), ob.oldest_waiting_at(conn)
     return QueueSummary(
-        pending=by_state.get(OpState.PENDING.value, 0),
-        in_flight=by_state.get(OpState.IN_FLIGHT.value, 0),
-        unknown=by_state.get(OpState.UNKNOWN.value, 0),
-        rejected=by_state.get(OpState.REJECTED.value, 0),
-        done=by_state.get(OpState.DONE.value, 0),
+        waiting=waiting,
+        pending=by_state.get(OpState.PENDING, 0),
+        in_flight=by_state.get(OpState.IN_FLIGHT, 0),
+        unknown=by_state.get(OpState.UNKNOWN, 0),
+        rejected=by_state.get(OpState.REJECTED, 0),
+        done=by_state.get(OpState.DONE, 0),
         oldest_waiting_at=oldest,
-        doubtful=by_state.get(OpState.DOUBTFUL.value, 0),
+        doubtful=by_state.get(OpState.DOUBTFUL, 0),
     )
 
 
@@ -199,14 +199,14 @@ def conflicts(engine: Engine) -> list[ConflictRow]:
             other_at = first_at if elsewhere else (float(server_at) if server_at is not None else None)
             rows.append(ConflictRow(item_uuid, number, product, _holder(first, last), station, scanned_at,
                                     first_station if elsewhere else None, other_at, refused_at, message or "",
-                                    kind, expected, counted))
+                                    ConflictKind(kind), expected, counted))
     return rows
 
 
 def _scan_log_query():  # type: ignore[no-untyped-def]
     unsent = (select(outbox.c.scan_id)
               .where(outbox.c.scan_id == scans.c.id, outbox.c.state == OpState.PENDING.value).exists())
-    undoable = and_(scans.c.verdict == "ACCEPTED", unsent)
+    undoable = and_(scans.c.verdict == ACCEPTED, unsent)
     return (
         select(scans.c.id, scans.c.scanned_at, scans.c.station, scans.c.verdict, items.c.item_id, products.c.name,
                items.c.owner_first_name, items.c.owner_last_name, undoable, scans.c.reason, scans.c.item_uuid,

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Callable, Protocol
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.payload import InvalidPayload, ItemReference, clean, parse_payload
@@ -18,7 +18,7 @@ from app.domain.scan_audit import audit_text
 from app.domain.verdict import Use, Verdict, VerdictKind
 from app.store import outbox, provisional, venue_keys
 from app.store.db import write_transaction
-from app.store.replica import ItemRecord, append_scan, items, load_item, scans, take_one_use
+from app.store.replica import ItemRecord, append_scan, give_back_use, load_item, scans, take_one_use
 
 log = logging.getLogger(__name__)
 
@@ -196,22 +196,12 @@ class Station:
                 return False
             if not outbox.cancel_unsent(conn, scan_id, at):
                 return False
-            conn.execute(
-                update(items)
-                .where(items.c.id == scan.item_uuid, items.c.pending_count > 0)
-                .values(pending_count=items.c.pending_count - 1)
-            )
-            # An item whose only use was undone is unused again: forget when it was "first used".
-            conn.execute(
-                update(items)
-                .where(items.c.id == scan.item_uuid, items.c.confirmed_count + items.c.pending_count == 0)
-                .values(first_used_at=None, first_used_station=None, last_used_at=None, last_used_station=None)
-            )
+            give_back_use(conn, scan.item_uuid)
             append_scan(
                 conn,
                 at=at,
                 station=self.rules.name,
-                verdict="UNDONE",
+                verdict=VerdictKind.UNDONE.value,
                 reason="Undone by staff",
                 item_uuid=scan.item_uuid,
                 product_id=scan.product_id,

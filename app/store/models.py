@@ -1,6 +1,8 @@
 """The replica's tables. Columns mirror the Products API records; local bookkeeping is named as such."""
 from __future__ import annotations
 
+import enum
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -144,9 +146,14 @@ class OutboxOp(Base):
     __table_args__ = (Index("ix_outbox_state", "state", "id"),)
 
 
+class ConflictKind(str, enum.Enum):
+    REFUSED = "refused"  # the server refused a use the kiosk had accepted
+    DOUBTFUL = "doubtful"  # the server's word cannot settle it: a manager checks the item
+
+
 class Conflict(Base):
-    """A redemption the kiosk accepted and the server later refused (`kind` "refused"), or one whose fate
-    the kiosk cannot settle on its own (`kind` "doubtful": a manager checks the item)."""
+    """A redemption the kiosk accepted and the server later refused, or one whose fate the kiosk cannot
+    settle on its own (`kind`, a ConflictKind)."""
 
     __tablename__ = "conflicts"
 
@@ -159,7 +166,7 @@ class Conflict(Base):
     refused_at: Mapped[float] = mapped_column(Float)  # when the server refused it
     server_message: Mapped[str] = mapped_column(Text, default="")
     server_redeemed_at: Mapped[int | None] = mapped_column(BigInteger)
-    kind: Mapped[str] = mapped_column(String(16), default="refused", server_default="refused")
+    kind: Mapped[str] = mapped_column(String(16), default=ConflictKind.REFUSED.value, server_default="refused")
     expected_count: Mapped[int | None] = mapped_column(Integer)  # what our use should have made the count
     server_count: Mapped[int | None] = mapped_column(Integer)  # what the server said it is
 

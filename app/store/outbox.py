@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 
-from app.store.models import Conflict, OutboxOp, ProvisionalItem
+from app.store.models import Conflict, ConflictKind, OutboxOp, ProvisionalItem
 from app.store.replica import items, larger_of
 
 outbox = OutboxOp.__table__
@@ -245,7 +245,7 @@ def reject(conn: Connection, op: Operation, message: str, now: float, *, server_
     if op.kind == Kind.REDEEM.value:
         conn.execute(update(items).where(items.c.id == op.item_uuid).values(pending_count=_one_less_pending()))
     if op.kind in NOT_REPEATABLE:
-        _record_conflict(conn, op, "refused", message, now, server_count, server_redeemed_at)
+        _record_conflict(conn, op, ConflictKind.REFUSED, message, now, server_count, server_redeemed_at)
     return True
 
 
@@ -257,7 +257,7 @@ def doubt(conn: Connection, op: Operation, message: str, now: float, *, server_c
             state=OpState.DOUBTFUL.value, last_error=message, updated_at=now)).rowcount != 1:
         return False
     if op.kind in NOT_REPEATABLE:
-        _record_conflict(conn, op, "doubtful", message, now, server_count, server_redeemed_at)
+        _record_conflict(conn, op, ConflictKind.DOUBTFUL, message, now, server_count, server_redeemed_at)
     return True
 
 
@@ -294,9 +294,31 @@ def deny(conn: Connection, op: Operation, message: str, now: float) -> bool:
 
 # ---- what the manager and the status strip see ----
 
-def waiting_count(conn: Connection, kinds: tuple[Kind, ...] = PRODUCTS_API) -> int:
-    return conn.execute(select(func.count()).select_from(outbox).where(
-        outbox.c.state.in_([s.value for s in WAITING]), outbox.c.kind.in_([k.value for k in kinds]))).scalar() or 0
+def _of_products_api():  # type: ignore[no-untyped-def]
+    return outbox.c.kind.in_([k.value for k in PRODUCTS_API])
+
+
+def _waiting_to_sync():  # type: ignore[no-untyped-def]
+    return and_(_of_products_api(), outbox.c.state.in_([s.value for s in WAITING]))
+
+
+def waiting_count(conn: Connection) -> int:
+    """The one count of what is "waiting to sync", wherever it is shown (the status strip, the manager's sync
+    queue, `usher sync`'s exit status): the Products API's operations not settled yet. Voucherify's upserts
+    are not scans and are not counted."""
+    return conn.execute(select(func.count()).select_from(outbox).where(_waiting_to_sync())).scalar() or 0
+
+
+def oldest_waiting_at(conn: Connection) -> float | None:
+    """The scan time of the oldest operation waiting to sync."""
+    return conn.execute(select(func.min(outbox.c.scanned_at)).where(_waiting_to_sync())).scalar()
+
+
+def count_by_state(conn: Connection) -> dict[OpState, int]:
+    """The Products API's operations per state (the manager's sync queue): its waiting states add up to
+    `waiting_count`."""
+    rows = conn.execute(select(outbox.c.state, func.count()).where(_of_products_api()).group_by(outbox.c.state))
+    return {OpState(state): count for state, count in rows}
 
 
 def next_due_at(conn: Connection) -> float | None:
@@ -310,14 +332,20 @@ def doubtful_count(conn: Connection) -> int:
                         .where(outbox.c.state == OpState.DOUBTFUL.value)).scalar() or 0
 
 
+def refused_count(conn: Connection) -> int:
+    """Conflicts the server refused outright (the doubtful ones are counted by `doubtful_count`)."""
+    return conn.execute(select(func.count()).select_from(conflicts)
+                        .where(conflicts.c.kind == ConflictKind.REFUSED.value)).scalar() or 0
+
+
 def _one_less_pending():  # type: ignore[no-untyped-def]
     return case((items.c.pending_count > 0, items.c.pending_count - 1), else_=0)
 
 
-def _record_conflict(conn: Connection, op: Operation, kind: str, message: str, now: float,
+def _record_conflict(conn: Connection, op: Operation, kind: ConflictKind, message: str, now: float,
                      server_count: int | None, server_redeemed_at: int | None) -> None:
     conn.execute(insert(conflicts).values(
         op_uuid=op.op_uuid, item_uuid=op.item_uuid, product_id=op.product_id, station=op.station,
         scanned_at=op.scanned_at, refused_at=now, server_message=message, server_redeemed_at=server_redeemed_at,
-        kind=kind, expected_count=op.expected_count, server_count=server_count,
+        kind=kind.value, expected_count=op.expected_count, server_count=server_count,
     ))

@@ -128,6 +128,15 @@ def take_one_use(conn: Connection, item_uuid: str, at: float, station: str) -> b
     return result.rowcount == 1
 
 
+def give_back_use(conn: Connection, item_uuid: str) -> None:
+    """Undo: the item has one pending use less; an item whose only use this was is unused again (it forgets
+    when it was "first used")."""
+    conn.execute(update(items).where(items.c.id == item_uuid, items.c.pending_count > 0)
+                 .values(pending_count=items.c.pending_count - 1))
+    conn.execute(update(items).where(items.c.id == item_uuid, items.c.confirmed_count + items.c.pending_count == 0)
+                 .values(first_used_at=None, first_used_station=None, last_used_at=None, last_used_station=None))
+
+
 def append_scan(
     conn: Connection,
     *,

@@ -2,7 +2,7 @@
 unreachable, and how what it accepted meanwhile gets back into the venue replica.
 
 - `refresh` copies the venue's events, products and items into the snapshot, every use the venue knows
-  counted as taken. It does so only when the snapshot holds nothing left to merge.
+  counted as taken. It does so only when the snapshot holds nothing left to merge (`unmerged`).
 - The door redeems on the snapshot as on any replica (app/services/station.py): its accepted uses wait in
   the snapshot's own outbox, which is never uploaded from here.
 - `merge` moves each of those uses into the venue replica, one transaction per use: the use, its audit row
@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 
+from app.domain.verdict import VerdictKind
 from app.store import outbox as ob
 from app.store.db import read_transaction, write_transaction
-from app.store.models import Event
+from app.store.models import ConflictKind, Event
 from app.store.replica import append_scan, items, products, take_one_use, upsert
 
 events = Event.__table__
@@ -34,11 +35,16 @@ class MergeReport:
     conflicts: int = 0
 
 
+def _unmerged(conn: Connection) -> int:
+    """Uses accepted on the snapshot that are not in the venue replica yet (an undone one is not: it is
+    CANCELLED, and `merge` drops it)."""
+    return conn.execute(select(func.count()).select_from(ob.outbox)
+                        .where(ob.outbox.c.state == ob.OpState.PENDING.value)).scalar() or 0
+
+
 def unmerged(snapshot: Engine) -> int:
-    """Uses accepted on the snapshot that are not in the venue replica yet."""
     with read_transaction(snapshot) as conn:
-        return conn.execute(select(func.count()).select_from(ob.outbox)
-                            .where(ob.outbox.c.state == ob.OpState.PENDING.value)).scalar() or 0
+        return _unmerged(conn)
 
 
 def refresh(venue: Engine, snapshot: Engine) -> bool:
@@ -49,7 +55,7 @@ def refresh(venue: Engine, snapshot: Engine) -> bool:
         item_rows = [dict(r._mapping) | {"confirmed_count": r.confirmed_count + r.pending_count, "pending_count": 0}
                      for r in conn.execute(select(*_ITEM_COLUMNS, items.c.confirmed_count, items.c.pending_count))]
     with write_transaction(snapshot, replaceable=True) as conn:
-        if conn.execute(select(func.count()).select_from(ob.outbox)).scalar():
+        if _unmerged(conn):
             return False
         upsert(conn, events, event_rows)
         upsert(conn, products, product_rows)
@@ -80,7 +86,7 @@ def merge(snapshot: Engine, venue: Engine, now: float) -> MergeReport:
 def _merge_use(conn, op, now: float) -> bool:  # type: ignore[no-untyped-def]
     """One use into the venue replica: True if it was still free there, else a conflict for the manager."""
     taken = take_one_use(conn, op.item_uuid, op.scanned_at, op.station)
-    scan_id = append_scan(conn, at=op.scanned_at, station=op.station, verdict="ACCEPTED", reason=MERGED,
+    scan_id = append_scan(conn, at=op.scanned_at, station=op.station, verdict=VerdictKind.ACCEPTED.value, reason=MERGED,
                           item_uuid=op.item_uuid, product_id=op.product_id)
     if taken:
         ob.enqueue(conn, ob.Kind.REDEEM, item_uuid=op.item_uuid, product_id=op.product_id, at=op.scanned_at,
@@ -89,5 +95,5 @@ def _merge_use(conn, op, now: float) -> bool:  # type: ignore[no-untyped-def]
         conn.execute(insert(ob.conflicts).values(
             op_uuid=op.op_uuid, item_uuid=op.item_uuid, product_id=op.product_id, station=op.station,
             scanned_at=op.scanned_at, refused_at=now, server_message=DOUBLE_USE.format(station=op.station),
-            kind="refused"))
+            kind=ConflictKind.REFUSED.value))
     return taken

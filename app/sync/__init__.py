@@ -11,5 +11,6 @@ issued        pure: an ISSUE operation's items, recipient by recipient (the answ
 online        OnlineLookup: an item the replica does not know, looked up within about a second
 probe         probe_api: reachability, key, write access and the optional endpoints, by asking
 service       build_online_sync: the engine, the look-up and their shared monitor, from the settings
+local_only    LocalOnlySync: the SyncControl of a station with no API set up (it still counts what waits)
 status        SyncStatus, Connectivity, Override, SyncControl: what the UI sees and may do
 """

@@ -14,7 +14,6 @@ announced plus a small margin, and never more than MAX_ITEMS_PER_PRODUCT.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import time
 from collections import defaultdict
@@ -29,8 +28,9 @@ from app.api.errors import BadRequest, ProtocolError
 from app.api.models import ItemOwner, ItemPage, Product, ProductItem
 from app.api.settings import Capability
 from app.store.db import write_transaction
-from app.store.models import Event, SyncState
+from app.store.models import Event
 from app.store.replica import item_row, items, products, upsert
+from app.store.sync_state import delete_state, read_state, write_state
 
 PAGE_SIZE = 1000
 ROWS_PER_TRANSACTION = 5000
@@ -41,7 +41,6 @@ SHOWN_SKIPS = 10  # skipped records named in one log line
 _OWNER_COLUMNS = ("owner_id", "owner_email", "owner_first_name", "owner_last_name")
 _NOBODY = ItemOwner()
 events = Event.__table__
-sync_state = SyncState.__table__
 log = logging.getLogger(__name__)
 
 
@@ -59,19 +58,6 @@ class DownloadIncomplete(ProtocolError):
         super().__init__(f"The item list of “{product.name}” is incomplete: the server announced {total} items "
                          f"but its pages held {read}; the download will be tried again",
                          endpoint=Capability.LIST_ITEMS.endpoint, write=False)
-
-
-def read_state(conn: Connection, key: str) -> Any:
-    value = conn.execute(select(sync_state.c.value).where(sync_state.c.key == key)).scalar()
-    return None if value is None else json.loads(value)
-
-
-def write_state(conn: Connection, key: str, value: Any) -> None:
-    upsert(conn, sync_state, [{"key": key, "value": json.dumps(value)}])
-
-
-def delete_state(conn: Connection, key: str) -> None:
-    conn.execute(sync_state.delete().where(sync_state.c.key == key))
 
 
 def product_rows(product: Product) -> tuple[list[dict[str, Any]], dict[str, Any]]:

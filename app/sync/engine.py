@@ -20,18 +20,17 @@ from dataclasses import dataclass, field
 from collections.abc import Sequence
 from typing import Callable, Protocol, TypeVar
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from app.api.client import ProductsClient
 from app.api.errors import ApiError, AuthError, CapabilityMissing, NotFound, NotSent, RateLimited
 from app.api.models import MAX_COUNT, ProductItem
 from app.api.settings import ApiSettings, Capability
-from app.domain.rules import Preset
+from app.domain.rules import ADMISSION_TYPES
 from app.store import lease
 from app.store import outbox as ob
 from app.store import provisional
 from app.store.db import read_transaction, write_transaction
-from app.store.models import Conflict
 from app.store.replica import items, products
 from app.sync.backoff import Backoff
 from app.sync.connectivity import ConnectivityMonitor
@@ -58,7 +57,6 @@ LEASE_WAIT_S = 1.0  # how often a standby uploader asks for the lease
 SETTLE_WINDOW_S = 300.0
 # The kiosk's clock and the server's `redeemed_at` may disagree by this much.
 CLOCK_SKEW_S = 120.0
-DOOR_TYPES = Preset.DOOR.product_types
 PRODUCT_ENDPOINT = "GET /v1/products/{id}"  # a 404 there: the product itself is unknown to the server
 
 
@@ -138,8 +136,7 @@ class SyncEngine:
         with read_transaction(self.engine) as conn:
             waiting = ob.waiting_count(conn)
             doubtful = ob.doubtful_count(conn)
-            conflicts = conn.execute(select(func.count()).select_from(Conflict.__table__)
-                                     .where(Conflict.__table__.c.kind == "refused")).scalar() or 0
+            conflicts = ob.refused_count(conn)
         with self._lock:
             connectivity = Connectivity.PAUSED if self._paused_reason else self.monitor.connectivity
             message = status_message(connectivity, waiting, paused_reason=self._paused_reason,
@@ -484,7 +481,7 @@ class SyncEngine:
         row = conn.execute(select(items.c.owner_id, items.c.owner_email, products.c.event_id, products.c.type)
                            .join_from(items, products, items.c.product_id == products.c.id)
                            .where(items.c.id == op.item_uuid)).first()
-        if row is None or not row.event_id or row.type not in DOOR_TYPES or not (row.owner_id or row.owner_email):
+        if row is None or not row.event_id or row.type not in ADMISSION_TYPES or not (row.owner_id or row.owner_email):
             return
         who = {"user_id": row.owner_id} if row.owner_id else {"email": row.owner_email}
         ob.enqueue(conn, ob.Kind.CHECKIN, item_uuid=op.item_uuid, product_id=op.product_id, at=op.scanned_at,

@@ -33,7 +33,7 @@ from sqlalchemy import Engine
 from app.config import Settings, config_dir, save_settings
 from app.domain.presentation import UNDO_REFUSED_DETAIL, UNDONE_DETAIL, look
 from app.domain.verdict import Verdict
-from app.scan.pipeline import QtScanPipeline, ScanEvent
+from app.scan.pipeline import ScanEvent
 from app.scan.sources import Frame, SourceState
 from app.scan.wedge import KeyboardWedge
 from app.pin_guard import pin_gate
@@ -49,6 +49,7 @@ from app.ui.keyboard_grab import KeyboardGrab
 from app.ui.manager_page import ManagerPage
 from app.ui.manager_session import ManagerSession
 from app.ui.pin_page import PinPage
+from app.ui.scan_pipeline import QtScanPipeline
 from app.ui.search_page import SearchPage
 from app.ui.setup_page import KeyStore, SecretsKeyStore, SetupPage
 from app.ui.sounds import READ_BEEP, SoundPlayer

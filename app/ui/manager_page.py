@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from app.domain.presentation import headline
+from app.domain.rules import ProductType
 from app.domain.verdict import VerdictKind
 from app.services.reports import (
     BUCKET_S,
@@ -35,9 +36,6 @@ from app.services.reports import (
     ProductCount,
     QueueSummary,
     ScanRow,
-    StationCount,
-    conflicts,
-    entries_over_time,
     export_scans_csv,
     load_report,
 )
@@ -46,14 +44,14 @@ from app.ui.background import Background
 from app.ui.entries_chart import EntriesChart
 
 # What one item and one use of it are called, by product type.
-ITEM_NOUNS = {"perks": ("voucher", "vouchers")}
-USE_NOUNS = {"perks": ("drink", "drinks")}
+ITEM_NOUNS = {ProductType.PERKS: ("voucher", "vouchers")}
+USE_NOUNS = {ProductType.PERKS: ("drink", "drinks")}
 DEFAULT_ITEM_NOUNS = ("ticket", "tickets")
 DEFAULT_USE_NOUNS = ("entry", "entries")
 CAPABILITY_WORDS = {"list_items": "listing items", "get_item": "reading one item", "sales": "sales"}
 FROM_COPY_NOTE = ("The venue database does not answer: these numbers are this door's own copy, "
                   "as it was last refreshed, with the scans here since.")
-VERDICT_WORDS = {kind.value: headline(kind).capitalize() for kind in VerdictKind} | {"UNDONE": "Undone"}
+VERDICT_WORDS = {kind.value: headline(kind).capitalize() for kind in VerdictKind}
 
 
 def clock_text(ts: float) -> str:

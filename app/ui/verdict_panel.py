@@ -24,18 +24,15 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from app.domain.presentation import (
-    TONE_LOOK,
     UNDO_REFUSED_HEADLINE,
-    UNDONE_HEADLINE,
     Look,
-    Tone,
     detail,
     headline,
     look,
     shows_item,
     tone,
 )
-from app.domain.rules import Preset
+from app.domain.rules import Preset, ProductType
 from app.domain.verdict import Verdict, VerdictKind
 from app.ui.theme import CHROME_TEXT, NEUTRAL_PANEL
 from app.ui.verdict_icon import TONE_SYMBOL, Symbol, VerdictIcon
@@ -56,7 +53,7 @@ CAMERA_PROBLEM_PROMPT = "Camera not working"
 CAMERA_PROBLEM_HINT = "Use the hand scanner or Search"
 NEUTRAL_LOOK = Look(NEUTRAL_PANEL, CHROME_TEXT, "")  # ready, and an undo that did not work
 STRIPE_PX = 18  # the striped border of the stop verdicts
-ITEM_NOUN = {"perks": "Voucher"}  # what staff call an item of this product type; otherwise a ticket
+ITEM_NOUN = {ProductType.PERKS: "Voucher"}  # what staff call an item of this product type; otherwise a ticket
 TICK_MS = 50
 TEXT_SPACING = 14
 # The camera preview: large while waiting (people aim their phone by it), smaller beside a verdict.
@@ -228,9 +225,9 @@ class VerdictPanel(QFrame):
         verdict = self.verdict
         self.state = "undo"
         self._size_preview(PREVIEW_VERDICT_SIZE)
-        self._paint(TONE_LOOK[Tone.UNDONE] if undone else NEUTRAL_LOOK, Symbol.UNDO)
+        self._paint(look(VerdictKind.UNDONE) if undone else NEUTRAL_LOOK, Symbol.UNDO)
         self._set_texts(
-            UNDONE_HEADLINE if undone else UNDO_REFUSED_HEADLINE,
+            headline(VerdictKind.UNDONE) if undone else UNDO_REFUSED_HEADLINE,
             (verdict.product_name or "") if verdict else "",
             "" if self._hide_names or verdict is None else (verdict.holder_name or ""),
             explanation,

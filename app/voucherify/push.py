@@ -19,7 +19,7 @@ from app.store import lease, outbox
 from app.store.db import read_transaction, write_transaction
 from app.store.models import Event
 from app.store.replica import products
-from app.sync.download import read_state, write_state
+from app.store.sync_state import read_state, write_state
 from app.voucherify.catalog import ProductFacts, upsert_body
 from app.voucherify.client import VoucherifyClient
 from app.voucherify.settings import VoucherifySettings

@@ -9,7 +9,8 @@ import pytest
 from canned_http import Canned, CannedServer
 
 from app.api import ApiSettings, CallObserver, ProductsClient, Timeouts
-from app.api.models import NewProduct, NewUser, Product, ProductType, User
+from app.api.models import NewProduct, NewUser, Product, User
+from app.domain.rules import ProductType
 from app.simulator.demo_data import DEMO_EVENT_ID, DEMO_READ_KEY, DEMO_WRITE_KEY
 from app.simulator.server import SimulatorServer
 from app.simulator.testing import calm_faults, simulator  # noqa: F401  (pytest fixtures)

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from app import demo_data as shared
 from app.api import ProductsClient
-from app.api.models import NewUser, Product, ProductType, User
+from app.api.models import NewUser, Product, User
+from app.domain.rules import ProductType
 from app.simulator.demo_data import (
     DEMO_EVENT_ID,
     DEMO_EVENT_REFERENCE_ID,
@@ -117,6 +118,13 @@ def test_a_products_sales_are_listed(client: ProductsClient) -> None:
     page = client.list_sales(GA_PRODUCT_ID, page=1, limit=4)
     assert page.total == 10 and len(page.sales) == 4
     assert page.sales[0].unit_price == Decimal("25.00")
+
+
+def test_a_products_sales_come_page_by_page_each_order_once(client: ProductsClient) -> None:
+    pages = [client.list_sales(GA_PRODUCT_ID, page=n, limit=4) for n in (1, 2, 3, 4)]
+    assert [len(p.sales) for p in pages] == [4, 4, 2, 0]
+    orders = [sale.order_number for p in pages for sale in p.sales]
+    assert len(set(orders)) == len(orders) == pages[0].total
 
 
 def test_an_event_is_found_by_id_and_by_reference_id(client: ProductsClient) -> None:

@@ -79,6 +79,18 @@ def test_issuing_an_inactive_product_is_rejected(
         client.issue_items(INACTIVE_PRODUCT_ID, users=[u.id for u in new_users(1)])
 
 
+def test_a_transfer_the_server_refuses_is_rejected_with_its_reason_and_the_item_stays_with_its_owner(
+        client: ProductsClient, new_product: Callable[..., Product], new_users: Callable[[int], list[User]]) -> None:
+    product = new_product(is_transferable=False)
+    owner, friend = new_users(2)
+    [item] = client.issue_items(product.id, users=[owner.id])
+    with pytest.raises(Rejected) as caught:
+        client.transfer(product.id, item.id, sender_user_id=owner.id, recipient_user_id=friend.id)
+    assert caught.value.reason == "Items of this product are not transferable"
+    assert not caught.value.may_have_applied
+    assert client.get_item(product.id, item.id).user.id == owner.id
+
+
 def test_a_server_error_is_transient_and_did_not_apply(simulator: SimulatorServer, client: ProductsClient) -> None:
     simulator.faults = FaultSettings(server_error_rate=1.0, server_error_status=503)
     with pytest.raises(ServerError) as caught:

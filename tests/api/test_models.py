@@ -10,7 +10,8 @@ from uuid import UUID
 import pydantic
 import pytest
 
-from app.api.models import Chain, ItemPage, NewProduct, NewUser, Product, ProductItem, ProductType, User
+from app.api.models import Chain, ItemPage, NewProduct, NewUser, Product, ProductItem, User
+from app.domain.rules import ProductType
 
 ITEM_ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 OTHER_ID = "5d2a4c1e-7b3f-4e8a-9c6d-1f0e2b3a4c5d"

@@ -85,7 +85,8 @@ def test_accepted_is_valid_already_used_is_used_and_invalid_is_refused():
     assert tone(VerdictKind.ACCEPTED) is Tone.VALID
     assert tone(VerdictKind.ALREADY_USED) is Tone.USED
     assert tone(VerdictKind.INVALID_CODE) is Tone.REFUSED
-    assert set(presentation._TONE.values()) | {Tone.UNDONE} == set(Tone)
+    assert tone(VerdictKind.UNDONE) is Tone.UNDONE
+    assert set(presentation._TONE.values()) == set(Tone)  # every tone is some verdict's
 
 
 # Every verdict, with what staff read: the headline, and the line saying what to do next.
@@ -114,8 +115,10 @@ EVERY_VERDICT = [
      "CANNOT CHECK", "Do not let in yet — offline, and not on this station's list. Ask a manager."),
     (Verdict(VerdictKind.ERROR), Preset.DOOR,
      "TRY AGAIN", "Scan the code again. If it fails again, call a manager."),
+    (Verdict(VerdictKind.UNDONE), Preset.DOOR,
+     "UNDONE", "The use was given back — the ticket can be scanned again"),
 ]
-ACTION_WORDS = ("let them in", "let in", "serve", "send them", "ask", "scan the code again")
+ACTION_WORDS = ("let them in", "let in", "serve", "send them", "ask", "scan the code again", "scanned again")
 
 
 def test_the_list_of_verdict_wordings_covers_every_verdict():
@@ -138,7 +141,8 @@ def test_reasons_from_the_rules_or_the_server_never_replace_the_wording():
 
 def test_a_code_the_station_cannot_vouch_for_shows_no_holder_or_product():
     assert [k for k in VerdictKind if not shows_item(k)] == [
-        VerdictKind.NOT_FOUND, VerdictKind.INVALID_CODE, VerdictKind.UNKNOWN_OFFLINE, VerdictKind.ERROR]
+        VerdictKind.NOT_FOUND, VerdictKind.INVALID_CODE, VerdictKind.UNKNOWN_OFFLINE, VerdictKind.ERROR,
+        VerdictKind.UNDONE]
 
 
 def test_uses_left_are_counted_in_the_stations_words():

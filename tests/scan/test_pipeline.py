@@ -5,10 +5,9 @@ import time
 
 import cv2
 import pytest
-from PySide6.QtCore import QThread
 
 from app.scan.debounce import Debouncer
-from app.scan.pipeline import QtScanPipeline, ScanEvent, ScanPipeline
+from app.scan.pipeline import ScanEvent, ScanPipeline
 from app.scan.sources import CameraSource, Frame, ImageFolderSource, SourceState, SyntheticCamera
 
 A = "https://tickets.example.com/i/3f2a4c1e-8b7d-4e2a-9c1f-123456789abc"
@@ -21,7 +20,7 @@ def demo(script, **options) -> SyntheticCamera:
     return SyntheticCamera(script, realtime=False, lead_in_s=0.5, fps=15, **options)
 
 
-def test_a_scripted_round_run_to_exhaustion_submits_each_presentation_once_in_order():
+def test_a_scripted_round_run_to_exhaustion_submits_each_shown_code_once_in_order():
     camera = demo([(A, 1.5, 1.0), (B, 1.5, 1.0), (C, 1.5, 0.5)])
     seen: list[ScanEvent] = []
     events = ScanPipeline(camera, on_payload=seen.append).run_until_exhausted()
@@ -119,41 +118,6 @@ def test_a_listener_that_raises_does_not_stop_the_scanning():
 def test_a_source_that_never_ends_cannot_be_run_to_exhaustion():
     with pytest.raises(ValueError):
         ScanPipeline(demo([(A, 1.0, 0.0)], repeat=True)).run_until_exhausted()
-
-
-# --- The Qt adapter ---
-
-def test_the_qt_pipeline_delivers_payloads_frames_and_states_as_signals_on_the_ui_thread(qtbot, qapp):
-    pipeline = QtScanPipeline(demo([(A, 1.0, 0.3)]), preview_max_fps=30)
-    received = {"payload": [], "frame": [], "state": []}
-    threads = set()
-    for name in received:
-        getattr(pipeline, name).connect(lambda value, name=name: (received[name].append(value),
-                                                                  threads.add(QThread.currentThread())))
-    with qtbot.waitSignal(pipeline.payload, timeout=20_000):
-        pipeline.start()
-    qtbot.waitUntil(lambda: "ended" in received["state"], timeout=20_000)
-    pipeline.stop()
-    assert [e.text for e in received["payload"]] == [A]
-    assert isinstance(received["payload"][0], ScanEvent)
-    assert received["frame"] and isinstance(received["frame"][0], Frame)
-    assert received["state"] == ["live", "ended"]
-    assert threads == {qapp.thread()}
-
-
-def test_the_qt_pipeline_runs_a_scripted_round_headless_to_exhaustion(qtbot):
-    pipeline = QtScanPipeline(demo([(A, 1.0, 0.5), (C, 1.0, 0.5)]))
-    with qtbot.waitSignals([pipeline.payload, pipeline.payload], timeout=20_000):
-        events = pipeline.run_until_exhausted()
-    assert [e.text for e in events] == [A, C]
-
-
-def test_the_qt_pipeline_reports_a_missing_camera(qtbot):
-    pipeline = QtScanPipeline(CameraSource("/dev/video-usher-test-none"), reconnect_interval_s=0.05)
-    with qtbot.waitSignal(pipeline.state, timeout=5000) as signal:
-        pipeline.start()
-    pipeline.stop()
-    assert signal.args == ["missing"]
 
 
 # --- Every symbol from the decoder, each text submitted once ---

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from app.scan.sources import (CameraSource, ImageFolderSource, Presentation, SourceState, SyntheticCamera,
+from app.scan.sources import (CameraSource, ImageFolderSource, ShownCode, SourceState, SyntheticCamera,
                               VideoFileSource)
 
 
@@ -33,8 +33,8 @@ def test_the_demo_camera_says_which_payload_is_on_screen_in_each_frame():
     camera = SyntheticCamera(script, realtime=False, lead_in_s=1.0)
     shown = [f.shown_payload for f in read_all(camera)]
     runs = [p for i, p in enumerate(shown) if i == 0 or p != shown[i - 1]]
-    assert runs == [None, "T-1", None, "T-2", None]  # empty stretches around and between presentations
-    assert shown.count("T-1") > 0.6 * 1.5 * 30  # in view for most of its presentation (it slides in and out)
+    assert runs == [None, "T-1", None, "T-2", None]  # empty stretches around and between the codes shown
+    assert shown.count("T-1") > 0.6 * 1.5 * 30  # in view for most of the time it is shown (it slides in and out)
 
 
 def test_in_simulated_time_frame_timestamps_advance_by_one_frame_interval():
@@ -59,7 +59,7 @@ def test_the_same_seed_draws_the_same_frames_and_another_seed_does_not():
 
 
 def test_a_repeating_demo_camera_never_ends():
-    camera = SyntheticCamera([Presentation("T-1", 0.2, 0.1)], fps=30, realtime=False, lead_in_s=0, repeat=True)
+    camera = SyntheticCamera([ShownCode("T-1", 0.2, 0.1)], fps=30, realtime=False, lead_in_s=0, repeat=True)
     assert not camera.finite
     camera.open()
     frames = [camera.read() for _ in range(40)]  # more than the 9 frames of one round

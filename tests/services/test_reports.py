@@ -33,6 +33,20 @@ def test_entries_over_time_are_bucketed_accepted_scans(demo_replica):
     assert reports.entries_over_time(demo_replica, bucket_s=300) == [(900.0, 2), (1200.0, 1)]
 
 
+def test_an_undone_entry_counts_nowhere_neither_the_scan_nor_the_undo_even_when_another_door_undid_it(demo_replica):
+    clock_times = iter([1000.0, 1100.0, 1150.0])
+    door1 = Station(demo_replica, StationRules("Door 1", Preset.DOOR), clock=lambda: next(clock_times))
+    door2 = Station(demo_replica, StationRules("Door 2", Preset.DOOR), clock=lambda: next(clock_times))
+    mistaken = door1.redeem(demo.item_uuid(demo.GA, 1))
+    assert door1.redeem(demo.item_uuid(demo.GA, 2)).accepted
+    assert door2.undo(mistaken.scan_id)  # the manager at Door 2 sees Door 1's scans on a shared replica
+    assert reports.station_counts(demo_replica) == [reports.StationCount("Door 1", 1, 0)]
+    assert reports.entries_over_time(demo_replica, bucket_s=300) == [(900.0, 1)]
+    ga = next(row for row in reports.product_counts(demo_replica) if row.product_id == demo.GA.id)
+    assert (ga.checked_in, ga.uses_left) == (1, 39)
+    assert reports.sync_queue(demo_replica).waiting == 1
+
+
 def test_the_sync_queue_counts_waiting_operations(demo_replica):
     Station(demo_replica, StationRules("Door 1", Preset.DOOR)).redeem(demo.item_uuid(demo.GA, 1))
     queue = reports.sync_queue(demo_replica)

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app import demo_data as demo
 from app.api import ApiSettings, Capability, ProductsClient
-from app.api.models import NewProduct, ProductType
-from app.domain.rules import Preset, StationRules
+from app.api.models import NewProduct
+from app.domain.rules import Preset, ProductType, StationRules
 from app.domain.verdict import VerdictKind
 from app.services.station import Station
 from app.simulator.demo_data import DEMO_EVENT_ID

@@ -9,7 +9,7 @@ from ui_helpers import PIN, QUICK_COST, door_settings
 from app.config import Settings
 from app.secrets import hash_pin
 from app.services.station import UNDO_HOLD_S, Station
-from app.ui.local_sync import LocalOnlySync
+from app.sync.local_only import LocalOnlySync
 from app.ui.main_window import MainWindow
 
 

@@ -9,13 +9,14 @@ from PySide6.QtTest import QTest
 
 from app.demo_data import GA, item_uuid
 from app.domain.verdict import VerdictKind
-from app.scan.pipeline import QtScanPipeline, ScanEvent
+from app.scan.pipeline import ScanEvent
 from app.scan.sources import Frame, SourceState, SyntheticCamera
 from app.scan.wedge import KeyboardWedge
+from app.ui.scan_pipeline import QtScanPipeline
 
 
 class PipelineSignals(QObject):
-    """The signals of app.scan.pipeline.QtScanPipeline, to drive the window one event at a time."""
+    """The signals of app.ui.scan_pipeline.QtScanPipeline, to drive the window one event at a time."""
 
     payload = Signal(object)
     frame = Signal(object)

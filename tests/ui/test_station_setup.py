@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from canned_http import CannedServer
 from ui_helpers import PIN, door_settings, enter_pin, scan, widget_texts
 
-from app.config import ApiSettings, load_settings
+from app.config import ApiConfig, load_settings
 from app.scan.camera_setting import NO_CAMERA
 from app.demo_data import DRINKS, GA, VIP, item_uuid
 from app.domain.verdict import VerdictKind
@@ -234,7 +234,7 @@ def test_the_api_key_is_kept_in_secrets_and_only_ever_shown_masked(qtbot, setup_
 
 def test_a_stored_key_is_kept_when_the_field_is_left_empty(make_window, pinned_settings):
     store_api_key(SECRET_KEY, API)
-    window = make_window(pinned_settings.model_copy(update={"api": ApiSettings(base_url=API)}))
+    window = make_window(pinned_settings.model_copy(update={"api": ApiConfig(base_url=API)}))
     open_setup(window)
     window.setup_page.name_field.setText("Door 3")
 
@@ -244,7 +244,7 @@ def test_a_stored_key_is_kept_when_the_field_is_left_empty(make_window, pinned_s
 
 def test_changing_the_api_address_asks_for_the_key_again_and_never_sends_it_there(make_window, pinned_settings):
     store_api_key(SECRET_KEY, API)
-    window = make_window(pinned_settings.model_copy(update={"api": ApiSettings(base_url=API)}))
+    window = make_window(pinned_settings.model_copy(update={"api": ApiConfig(base_url=API)}))
     open_setup(window)
     page = window.setup_page
     elsewhere = CannedServer()  # a real server on this computer, which would record any key sent to it

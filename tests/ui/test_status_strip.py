@@ -6,8 +6,8 @@ import time
 from ui_helpers import RecordingSync, scan
 
 from app.demo_data import GA, item_uuid
+from app.sync.local_only import NOT_CONFIGURED_MESSAGE
 from app.sync.status import Connectivity, Override, SyncStatus
-from app.ui.local_sync import NOT_CONFIGURED_MESSAGE
 from app.ui.status_strip import synced_ago_text
 
 

@@ -90,3 +90,22 @@ def test_a_merge_cut_off_between_the_two_databases_is_repeated_without_counting_
     assert unmerged(snapshot) == 0 and conflicts(venue) == []
     venue.dispose()
     snapshot.dispose()
+
+
+def test_a_use_undone_on_a_doors_copy_does_not_stop_the_copy_from_following_the_venue(venue_url, tmp_path):
+    venue = open_replica(venue_url)
+    import_file(venue, DEMO_REPLICA)
+    door = VenueDoor(venue, open_replica(f"sqlite:///{tmp_path / 'door.db'}"), StationRules("Door 1", Preset.ANY),
+                     refresh_every_s=0.0)
+    door.tick()
+    on_the_copy = Station(door.snapshot, StationRules("Door 1", Preset.ANY))  # as while the venue was away
+    assert on_the_copy.undo(on_the_copy.redeem(GA[0]).scan_id)
+    assert unmerged(door.snapshot) == 0
+    assert Station(venue, StationRules("Door 2", Preset.ANY)).redeem(GA[1]).accepted
+
+    door.tick()
+    with door.snapshot.connect() as conn:
+        used = dict(conn.execute(select(items.c.id, items.c.confirmed_count).where(items.c.id.in_(GA[:2]))).all())
+    assert used == {GA[0]: 0, GA[1]: 1}  # the copy knows of Door 2's use, and the undone one is free again
+    venue.dispose()
+    door.snapshot.dispose()

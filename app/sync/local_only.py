@@ -1,10 +1,11 @@
 """The SyncControl of a station with no Products API set up: it has nowhere to send scans, says so in
-plain words, and counts what is waiting (for when an API is configured)."""
+plain words, and counts what is waiting (for when an API is configured) as the sync engine does."""
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from app.services.reports import conflicts, sync_queue
+from app.store import outbox as ob
+from app.store.db import read_transaction
 from app.sync.status import Connectivity, Override, SyncStatus
 
 NOT_CONFIGURED_MESSAGE = "No Products API set up — scans are kept on this station"
@@ -16,13 +17,16 @@ class LocalOnlySync:
         self._override = Override.AUTO
 
     def status(self) -> SyncStatus:
+        with read_transaction(self._engine) as conn:
+            waiting, conflicts, doubtful = ob.waiting_count(conn), ob.refused_count(conn), ob.doubtful_count(conn)
         return SyncStatus(
             connectivity=Connectivity.NOT_CONFIGURED,
             override=self._override,
-            waiting=sync_queue(self._engine).waiting,
-            conflicts=len(conflicts(self._engine)),
+            waiting=waiting,
+            conflicts=conflicts,
             last_success_at=None,
             message=NOT_CONFIGURED_MESSAGE,
+            doubtful=doubtful,
         )
 
     def set_override(self, override: Override) -> None:
