@@ -13,6 +13,7 @@ domain      pure rules: payloads, verdicts, redeem and issue rules, how a verdic
 simulator   a local Products API server for the demo and the tests (never used in production)
 
 Beside them: config (the settings file), setup_form (station setup's field checks, without Qt), secrets
-(the API key and the PINs), files (file permissions), runtime (process-wide tuning), demo_data (the demo
+(the API key, PIN hashes, wrong tries), pins (the steward and manager roles, and who checks their PINs),
+pin_guard (the service that keeps the PINs from the kiosk's user), files (file permissions), runtime (process-wide tuning), demo_data (the demo
 event and its scripted round, shared by the demo, the simulator, the screenshots and the tests).
 """

@@ -107,6 +107,10 @@ class Settings(BaseModel):
     cooldown_s: float = Field(3.0, ge=0.5, le=60)
     sounds: bool = True
     pin_hash: str = ""  # the manager PIN, as app.secrets.hash_pin; empty: no PIN set yet
+    steward_pin_hash: str = ""  # the stewards' PIN (app.pins); empty: scanning needs no PIN
+    # The PIN guard's socket (app.pin_guard): a service of its own keeps both PINs' hashes and the wrong
+    # tries where the kiosk's user cannot read them; then the two hashes above stay empty. Empty: no guard.
+    pin_guard: str = ""
     # The venue's shared PostgreSQL replica (docs/venue.md; station setup tests it with
     # app.store.venue.check_venue). Empty: this kiosk's own SQLite replica. Never with the password,
     # which lives in the kiosk user's ~/.pgpass.

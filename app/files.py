@@ -1,5 +1,5 @@
 """Who may read Usher's files: its config and data folders 0700; the settings, the secrets' token files,
-the PIN attempts and the replica (with its journal files) 0600 — whatever the umask.
+the PIN attempts, the replica and a venue door's own copy (with their journal files) 0600 — whatever the umask.
 
 `secure_files` runs at every start of the `usher` command: it narrows the process's umask, so every
 file Usher makes from then on (replica, exports, backups) is this user's alone, and repairs what an
@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from app.config import APP_NAME, config_dir, settings_path
 from app.secrets import PIN_ATTEMPTS_FILE, TOKEN_FILES
-from app.store.db import default_database_url
+from app.store.db import default_database_url, venue_copy_url
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +35,15 @@ def replica_file(db_url: str | None) -> Path | None:
 
 
 def private_paths(db_url: str | None) -> list[tuple[Path, int]]:
-    """Every path Usher keeps personal data or secrets in, with the widest mode it may have."""
+    """Every path Usher keeps personal data or secrets in, with the widest mode it may have: the config folder
+    and its files, Usher's own data folder, the replica (`db_url`, when it is a SQLite file) and a venue
+    door's own copy of the venue's replica, each with its journal files."""
     config = config_dir()
     paths = [(config, PRIVATE_DIR), (settings_path(), PRIVATE_FILE), (config / PIN_ATTEMPTS_FILE, PRIVATE_FILE),
-             *((config / name, PRIVATE_FILE) for name in TOKEN_FILES)]
-    replica = replica_file(db_url)
-    if replica is not None:
-        # The folder only when it is Usher's own: a --db file elsewhere may share its folder with others.
-        if replica.parent == Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)):
-            paths.append((replica.parent, PRIVATE_DIR))
+             *((config / name, PRIVATE_FILE) for name in TOKEN_FILES),
+             # Not a --db file's folder elsewhere, which it may share with others: Usher's own.
+             (Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)), PRIVATE_DIR)]
+    for replica in dict.fromkeys(f for f in (replica_file(db_url), replica_file(venue_copy_url())) if f is not None):
         paths += [(replica.with_name(replica.name + suffix), PRIVATE_FILE) for suffix in SQLITE_COMPANIONS]
     return paths
 

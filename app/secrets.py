@@ -6,7 +6,8 @@ for, and handed out only for that address: a changed API address needs the key t
 never follows a URL to another server.
 
 PINs are stored only as salted scrypt hashes, costly enough that trying every 6-digit PIN offline takes
-days on a laptop (benchmarks/pin.py says how long one check takes). Wrong PINs are counted on disk
+days on a laptop (benchmarks/pin.py says how long one check takes) — or, better, not here at all: the PIN
+guard (app.pin_guard) keeps them out of the kiosk user's reach. Wrong PINs are counted on disk
 (PinAttempts), so a restart forgives nothing.
 """
 from __future__ import annotations
@@ -40,8 +41,10 @@ class ScryptCost:
         return 128 * self.r * self.n
 
 
-# 64 MiB and about a second per check on a 2-core kiosk; p multiplies the time without the memory.
-PIN_COST = ScryptCost(n=2**16, r=8, p=6)
+# 64 MiB and 1.4 s per check on one core of a 2-core kiosk (benchmarks/pin.py); p multiplies the time without
+# the memory. Trying all 10**6 six-digit PINs then costs 1.4 million core-seconds: 2 days on 8 such cores, one
+# on average (p=6 made it 1.1 days). Hashes keep the cost they were made with: a new cost needs no migration.
+PIN_COST = ScryptCost(n=2**16, r=8, p=12)
 LEGACY_COST = ScryptCost(n=2**14, r=8, p=1)  # hashes written before the cost was part of the hash
 
 
@@ -120,14 +123,7 @@ def mask(key: str) -> str:
     return f"…{key[-4:]}" if len(key) > 8 else "…"
 
 
-MANAGER_PIN_MIN, PIN_MAX = 6, 8
-
-
-def pin_problem(pin: str) -> str:
-    """What is wrong with a new manager PIN, or '' when it may be used."""
-    if not (pin.isdigit() and MANAGER_PIN_MIN <= len(pin) <= PIN_MAX):
-        return f"Use {MANAGER_PIN_MIN} to {PIN_MAX} digits"
-    return ""
+MANAGER_PIN_MIN, PIN_MAX = 6, 8  # a steward's PIN may be shorter (app.pins)
 
 
 def hash_pin(pin: str, cost: ScryptCost = PIN_COST) -> str:

@@ -29,3 +29,21 @@ def test_the_cage_unit_runs_the_locked_kiosk_alone_without_vt_switching_and_rest
 def test_both_autostart_units_start_the_kiosk_locked():
     for name in ("usher-cage@.service", "usher-kiosk.service"):
         assert unit(name)["Service"]["ExecStart"].endswith("usher kiosk --locked"), name
+
+
+def test_the_pin_guard_runs_under_its_own_account_from_code_the_kiosk_user_cannot_change():
+    service = unit("usher-pin-guard.service")["Service"]
+    command = shlex.split(service["ExecStart"])
+
+    assert service["DynamicUser"] == "yes" and service["StateDirectoryMode"] == "0700"
+    assert command[0].startswith("/opt/usher/") and command[1:3] == ["-m", "app.pin_guard"]
+    assert "%h" not in service["ExecStart"] and "/home/" not in service["ExecStart"]
+    assert service["RestrictAddressFamilies"] == "AF_UNIX" and service["PrivateNetwork"] == "yes"
+
+
+def test_the_installer_keeps_the_kiosk_with_its_resources_and_the_guard_out_of_the_users_reach():
+    script = (PACKAGING / "install.sh").read_text()
+
+    assert '"$venv/bin/pip" install -q -e "$here"' in script  # resources/ are read from the clone
+    assert 'sudo /opt/usher/venv/bin/pip install -q "$here"' in script  # a root-owned copy, not editable
+    assert "libwayland-cursor0" in script  # Qt's Wayland plugin under cage

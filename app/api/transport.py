@@ -41,6 +41,9 @@ from app.api.errors import (
 from app.api.settings import Capability, Timeouts
 
 logger = logging.getLogger(__name__)
+# httpcore's debug trace repeats every response header as received, and a server may put anything there (a
+# cookie, a token, the key it was sent): that trace is never recorded, whatever level `usher -v` asks for.
+logging.getLogger("httpcore").setLevel(logging.INFO)
 
 T = TypeVar("T")
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.config import load_settings_or_explain, settings_path
-from app.secrets import load_api_key
+from app.config import Settings, config_dir, load_settings_or_explain, settings_path
+from app.secrets import PIN_ATTEMPTS_FILE, PinAttempts, load_api_key
+
+
+def _manager_pin_is_set(settings: Settings) -> bool:
+    from app.pin_guard import pin_gate
+    from app.pins import Role, settings_hashes
+
+    hashes = settings_hashes(settings.pin_hash, settings.steward_pin_hash)
+    return pin_gate(settings.pin_guard, lambda: hashes, PinAttempts(config_dir() / PIN_ATTEMPTS_FILE)).has(Role.MANAGER)
 
 
 def _kiosk(args: argparse.Namespace) -> int:
@@ -17,9 +25,10 @@ def _kiosk(args: argparse.Namespace) -> int:
     settings = load_settings_or_explain()
     if settings is None:
         return 2
-    if args.locked and not settings.pin_hash:
+    if args.locked and not _manager_pin_is_set(settings):
         # Locked with no PIN, the first person at the kiosk would choose one, and own it.
-        print("A locked kiosk needs a manager PIN first: run `usher pin set`, then start again.", file=sys.stderr)
+        how = "as root, `usher pin-guard set`" if settings.pin_guard else "`usher pin set`"
+        print(f"A locked kiosk needs a manager PIN first: run {how}, then start again.", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(["usher"])
     replica = open_station_replica(settings.replica_url(args.db))

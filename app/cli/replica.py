@@ -9,6 +9,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from app.config import load_settings_or_explain
 from app.domain.presentation import detail, headline, shows_item
 from app.domain.rules import Preset, StationRules
 from app.services.importer import ImportRejected, import_file
@@ -90,7 +91,9 @@ def _redeem(args: argparse.Namespace) -> int:
     verdict = Station(engine, rules).redeem(os.fsencode(args.payload))
     print(f"{verdict.kind.value}: {headline(verdict.kind)} — {detail(verdict, rules.preset)}")
     if verdict.product_name and shows_item(verdict.kind):
-        print(f"  {verdict.product_name} #{verdict.item_number} · {verdict.holder_name}")
+        settings = load_settings_or_explain()
+        holder = "" if settings is None or settings.hide_names else f" · {verdict.holder_name}"
+        print(f"  {verdict.product_name} #{verdict.item_number}{holder}")
     return 0 if verdict.accepted else 1
 
 

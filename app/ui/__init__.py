@@ -8,8 +8,9 @@ status_strip     online/offline badge with its override, what waits to sync, las
 camera_preview   the newest frame, or why there is none
 scan_pipeline    QtScanPipeline: app/scan's pipeline delivering its scans as Qt signals on the UI thread
 manager_page     the manager view: counts, entries chart, conflicts, scan log with Undo, export
-manager_session  how long the manager's PIN stays good
-pin_page         PIN entry and choosing a PIN
+manager_session  how long a PIN stays good (the manager's; the steward's sign-in)
+pin_page         PIN entry (a manager's page, or a steward signing in to scan) and choosing a first PIN
+staff_pins_box   setup's Staff PINs: the steward PIN, typed twice and hashed off the UI thread
 search_page      manual search with a Check in button per result
 setup_page       station setup: name and kind, products, camera, the API and its connection test
 entries_chart    entries over time as bars

@@ -10,10 +10,13 @@ A scan never takes staff off the page they are on: on the scan screen the verdic
 other page (manager, PIN, search, setup, box office) it shows as an overlay that closes by itself (or on a tap) and
 leaves the page as it was.
 
-Two roles share the kiosk. A steward scans and may undo their own last scan, with no PIN: that is the scan
-screen. Everything that shows guests' personal data or changes the station — search and manual check-in,
-the manager view, setup, the box office (except at a box-office station, whose own desk it is), leaving the
-kiosk lock — is the manager's, behind the manager PIN, which stays good for a few minutes (app.ui.manager_session); when it lapses, those pages close by themselves.
+Two roles share the kiosk (app.pins). A steward scans and may undo their own last scan: that is the scan
+screen. With a steward PIN set, a steward signs in with it (or the manager's) before scanning, and is signed
+out after STEWARD_IDLE_S without a scan, or by "Sign out"; without one, scanning needs no PIN. Everything that
+shows guests' personal data or changes the station — search and manual check-in, the manager view, setup, the
+box office (except at a box-office station, whose own desk it is), leaving the kiosk lock — is the manager's,
+behind the manager PIN, which stays good for a few minutes (app.ui.manager_session); when it lapses, those
+pages close by themselves.
 """
 from __future__ import annotations
 
@@ -36,6 +39,8 @@ from app.domain.verdict import Verdict
 from app.scan.pipeline import ScanEvent
 from app.scan.sources import Frame, SourceState
 from app.scan.wedge import KeyboardWedge
+from app.pin_guard import pin_gate
+from app.pins import PinGate, Role, settings_hashes
 from app.secrets import PIN_ATTEMPTS_FILE, PinAttempts
 from app.services.box_office import BoxOffice
 from app.services.door import VenueDoor
@@ -63,6 +68,8 @@ log = logging.getLogger(__name__)
 
 SYNC_POLL_MS = 1000
 BASE_FONT_PT = 13
+STEWARD_IDLE_S = 30 * 60  # a steward signed in stays so this long after their last scan
+SIGNED_OUT = "Signed out — a steward enters the steward PIN to scan"
 
 
 class PagesWithOverlay(QStackedWidget):
@@ -96,6 +103,8 @@ class MainWindow(QMainWindow):
         key_store: KeyStore | None = None,
         manager_session: ManagerSession | None = None,
         pin_attempts: PinAttempts | None = None,
+        pins: PinGate | None = None,
+        steward_session: ManagerSession | None = None,
     ) -> None:
         super().__init__()
         self.engine, self.settings, self.station, self.sync = engine, settings, station, sync
@@ -105,6 +114,7 @@ class MainWindow(QMainWindow):
         self._reader = Background(self)  # searches and reports, never ahead of a scan
         self._after_pin: Callable[[], None] | None = None
         self.manager_session = manager_session or ManagerSession()
+        self.steward_session = steward_session or ManagerSession(unlocked_for_s=STEWARD_IDLE_S)
         self.kiosk_locked = False
         self._keyboard = KeyboardGrab(self)
 
@@ -114,7 +124,10 @@ class MainWindow(QMainWindow):
         self.strip = StatusStrip()
         self.search_page = SearchPage(engine, self._reader)
         attempts_folder = settings_file.parent if settings_file is not None else config_dir()
-        self.pin_page = PinPage(pin_attempts or PinAttempts(attempts_folder / PIN_ATTEMPTS_FILE))
+        self.pins = pins or pin_gate(settings.pin_guard,
+                                     lambda: settings_hashes(self.settings.pin_hash, self.settings.steward_pin_hash),
+                                     pin_attempts or PinAttempts(attempts_folder / PIN_ATTEMPTS_FILE))
+        self.pin_page = PinPage(self.pins)
         door_copy = station.snapshot if isinstance(station, VenueDoor) else None
         self.manager_page = ManagerPage(engine, self._reader, door_copy=door_copy)
         self._key_store = key_store or SecretsKeyStore()
@@ -129,9 +142,12 @@ class MainWindow(QMainWindow):
         self.box_office_button = QPushButton("Box office")
         self.search_button = QPushButton("Search")
         self.manager_button = QPushButton("Manager")
-        for button in (self.box_office_button, self.search_button, self.manager_button):
+        self.sign_out_button = QPushButton("Sign\nout")  # on two lines: the bar still fits a 1024-pixel screen
+        self.sign_out_button.setAccessibleName("Sign out")
+        for button in (self.box_office_button, self.search_button, self.manager_button, self.sign_out_button):
             button.setObjectName("navButton")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sign_out_button.setStyleSheet("padding: 4px 10px;")
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 12, 0)
         top.setSpacing(8)
@@ -139,6 +155,7 @@ class MainWindow(QMainWindow):
         top.addWidget(self.box_office_button)
         top.addWidget(self.search_button)
         top.addWidget(self.manager_button)
+        top.addWidget(self.sign_out_button)
         top_bar = QWidget()
         top_bar.setObjectName("topBar")
         top_bar.setLayout(top)
@@ -158,6 +175,7 @@ class MainWindow(QMainWindow):
         self.box_office_button.clicked.connect(self.open_box_office)
         self.search_button.clicked.connect(self.open_search)
         self.manager_button.clicked.connect(self.open_manager)
+        self.sign_out_button.clicked.connect(self.sign_out)
         for verdicts in (self.panel, self.overlay):
             verdicts.undo_requested.connect(lambda scan_id, shown=verdicts: self._undo(shown, scan_id))
         self.strip.override_requested.connect(self._set_override)
@@ -190,6 +208,7 @@ class MainWindow(QMainWindow):
         self.poll_sync()
         if wedge is not None:
             self.attach_keyboard_wedge(wedge)
+        self.show_scanning()  # or the steward's sign-in
         if kiosk:
             self.lock_kiosk()
         if first_run:  # after locking: a fresh install started locked at login must still be set up
@@ -221,7 +240,12 @@ class MainWindow(QMainWindow):
 
     def on_payload(self, text: str, captured_at: float | None = None) -> None:
         """One scanned code (camera, keyboard wedge or search): beep at once, decide off the UI thread,
-        then show the verdict. `captured_at` is the perf_counter time of the frame, when known."""
+        then show the verdict. `captured_at` is the perf_counter time of the frame, when known. Refused, with
+        a word in the strip, while no steward is signed in (where stewards have a PIN)."""
+        if self._steward_needed():
+            self.strip.flash(SIGNED_OUT)
+            return
+        self.steward_session.touch()
         self.sounds.play(READ_BEEP)
         if self.pages.currentWidget() is self.box_office_page and self.box_office_page.take_scanned_text(text):
             return  # a guest's email code, scanned at the desk: it names the customer, it is not a ticket
@@ -310,6 +334,7 @@ class MainWindow(QMainWindow):
         self.manager_page.api_flags = ({"list_items": settings.api.list_items, "get_item": settings.api.get_item,
                                         "sales": settings.api.sales} if settings.api.base_url else {})
         self.setWindowTitle(f"Usher — {self.station.rules.name}")
+        self._offer_sign_out()
 
     def _setup_applied(self, settings: Settings) -> None:
         self.apply_settings(settings)
@@ -336,8 +361,28 @@ class MainWindow(QMainWindow):
     # ---- pages ----
 
     def show_scanning(self) -> None:
+        """The scan screen — or, where stewards have a PIN and none is signed in, the steward's sign-in."""
         self._after_pin = None
+        self._offer_sign_out()
+        if self._steward_needed():
+            self._after_pin = lambda: self.pages.setCurrentWidget(self.panel)
+            self.pin_page.ask("Start scanning", (Role.STEWARD, Role.MANAGER), may_choose=False, cancellable=False)
+            self.pages.setCurrentWidget(self.pin_page)
+            return
         self.pages.setCurrentWidget(self.panel)
+
+    def sign_out(self) -> None:
+        """The steward (or manager) leaves the kiosk: nothing more is scanned, shown or opened without a PIN."""
+        self.steward_session.lock()
+        self.manager_session.lock()
+        self.search_page.reset()
+        self.show_scanning()
+
+    def _steward_needed(self) -> bool:
+        return self.pins.has(Role.STEWARD) and not (self.steward_session.unlocked or self.manager_session.unlocked)
+
+    def _offer_sign_out(self) -> None:
+        self.sign_out_button.setVisible(self.pins.has(Role.STEWARD) and not self._steward_needed())
 
     def open_search(self) -> None:
         self._behind_pin("Search", self._show_search)
@@ -383,26 +428,31 @@ class MainWindow(QMainWindow):
             return
         self._after_pin = then
         # On a locked kiosk a PIN is never chosen on screen: whoever stands in front of it would own it.
-        self.pin_page.ask(self.settings.pin_hash, purpose, may_choose=not self.kiosk_locked)
+        self.pin_page.ask(purpose, (Role.MANAGER,), may_choose=not self.kiosk_locked)
         self.pages.setCurrentWidget(self.pin_page)
 
     def _manager_present(self) -> bool:
         """Whether the manager's pages may show: the PIN was entered lately, or none is set yet (a fresh
         station being set up, which is never a locked one)."""
-        return self.manager_session.unlocked or not (self.settings.pin_hash or self.kiosk_locked)
+        return self.manager_session.unlocked or not (self.pins.has(Role.MANAGER) or self.kiosk_locked)
 
     def _close_lapsed_pages(self) -> None:
-        """Once the manager's PIN has lapsed, guests' data and settings leave the screen."""
+        """Once the manager's PIN has lapsed, guests' data and settings leave the screen; once the steward's
+        has, the scan screen too."""
+        page = self.pages.currentWidget()
         guarded = [self.search_page, self.manager_page, self.setup_page]
         if self.station.rules.preset is not Preset.BOX_OFFICE:
             guarded.append(self.box_office_page)
-        if self.pages.currentWidget() in guarded and not self._manager_present():
+        if (page in guarded and not self._manager_present()) or (page is self.panel and self._steward_needed()):
             self.search_page.reset()
             self.show_scanning()
 
-    def _pin_granted(self) -> None:
+    def _pin_granted(self, role: Role) -> None:
         then, self._after_pin = self._after_pin, None
-        self.manager_session.unlock()
+        self.steward_session.unlock()  # a manager may scan too
+        if role is Role.MANAGER:
+            self.manager_session.unlock()
+        self._offer_sign_out()
         if then is not None:
             then()
 

@@ -1,9 +1,10 @@
-"""PIN entry for the manager's pages (search, the manager view, station setup, leaving kiosk mode): a big
-field and an on-screen keypad. With no PIN set yet, it asks to choose one (twice) instead — except on a
-locked kiosk, where whoever stands in front of it would choose it.
+"""PIN entry: a big field and an on-screen keypad, for the manager's pages (search, the manager view,
+station setup, leaving kiosk mode) and for a steward signing in to scan. With no PIN set at all, the
+manager's pages ask to choose one (twice) instead — except on a locked kiosk, where whoever stands in front
+of it would choose it.
 
-A PIN check costs about a second of scrypt (app.secrets), so it runs off the UI thread. Wrong PINs are
-counted on disk (PinAttempts): after a few, the keypad rests, longer after each, across restarts.
+The page asks a PinGate (app.pins) which role a PIN opens: 1.4 s of scrypt or more, so off the UI thread.
+The gate counts wrong PINs on disk: after a few, the keypad rests, longer after each, across restarts.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.secrets import MANAGER_PIN_MIN, PIN_MAX, PinAttempts, check_pin, hash_pin, pin_problem
+from app.pins import PinAnswer, PinGate, Role, pin_problem
+from app.secrets import MANAGER_PIN_MIN, PIN_MAX, hash_pin
 
 NO_PIN_ON_A_LOCKED_KIOSK = ("No manager PIN is set. On this computer, run “usher pin set”, "
                             "then restart the kiosk.")
@@ -28,18 +30,18 @@ def rest_text(seconds: float) -> str:
 
 
 class PinPage(QWidget):
-    granted = Signal()  # the right PIN was entered, or a new one chosen
+    granted = Signal(object)  # the Role the PIN opened (a newly chosen PIN is the manager's)
     pin_chosen = Signal(str)  # the hash of a newly chosen PIN, to keep in the settings
     cancelled = Signal()
     _worked = Signal(object, object)  # what to call on the UI thread, and the result to call it with
 
-    def __init__(self, attempts: PinAttempts, parent: QWidget | None = None) -> None:
+    def __init__(self, gate: PinGate, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pinPage")
-        self._pin_hash = ""
+        self._roles: tuple[Role, ...] = (Role.MANAGER,)
         self._may_choose = True
         self._first_choice: str | None = None
-        self._attempts = attempts
+        self._gate = gate
         self.checking = False
         self._worked.connect(lambda then, result: then(result))
 
@@ -95,28 +97,38 @@ class PinPage(QWidget):
 
     @property
     def choosing(self) -> bool:
-        return not self._pin_hash and self._may_choose
+        """Choosing the first manager PIN: only while no PIN at all is set, and where it was allowed."""
+        return (self._may_choose and self._gate.may_choose_on_screen and Role.MANAGER in self._roles
+                and not any(self._gate.has(role) for role in Role))
 
-    def ask(self, pin_hash: str, purpose: str, may_choose: bool = True) -> None:
-        """Prepares the page: verify against `pin_hash`, or choose a PIN when there is none and `may_choose`."""
-        self._pin_hash = pin_hash
+    def _can_check(self) -> bool:
+        return any(self._gate.has(role) for role in self._roles)
+
+    def ask(self, purpose: str, roles: tuple[Role, ...] = (Role.MANAGER,), may_choose: bool = True,
+            cancellable: bool = True) -> None:
+        """Prepares the page: a PIN of one of `roles` opens it; with no PIN set, one is chosen if `may_choose`."""
+        self._roles = roles
         self._may_choose = may_choose
         self._first_choice = None
         self.title.setText(purpose)
         self.message.clear()
         self.field.clear()
+        self.cancel_button.setVisible(cancellable)
+        can_check = self._can_check()
         if self.choosing:
             self._prompt(f"No manager PIN yet — choose one ({MANAGER_PIN_MIN} to {PIN_MAX} digits). It guards "
                          "guests' names, search, settings, the manager view and leaving kiosk mode.")
-        elif not pin_hash:
+        elif not can_check:
             self._prompt(NO_PIN_ON_A_LOCKED_KIOSK)
+        elif Role.STEWARD in roles:
+            self._prompt("Enter the steward PIN — or the manager PIN")
         else:
             self._prompt("Enter the manager PIN")
-        usable = bool(pin_hash) or self.choosing  # else there is nothing to type: no keypad to tempt anyone
+        usable = can_check or self.choosing  # else there is nothing to type: no keypad to tempt anyone
         self._set_keypad(usable)
         for widget in (self.field, *self.keys.values()):
             widget.setVisible(usable)
-        if rest := self._attempts.rest_s() if pin_hash else 0.0:
+        if rest := self._gate.rest_s() if can_check else 0.0:
             self._start_rest(rest)
         self.field.setFocus()
 
@@ -132,21 +144,22 @@ class PinPage(QWidget):
             return
         if self.choosing:
             self._choose(pin)
-        elif self._pin_hash:
-            if rest := self._attempts.rest_s():  # the file may say so although this page does not know yet
+        elif self._can_check():
+            if rest := self._gate.rest_s():  # the count on disk may say so although this page does not know yet
                 self._start_rest(rest)
                 return
             self._busy("Checking…")
-            pin_hash = self._pin_hash
-            self._off_the_ui_thread(lambda: check_pin(pin, pin_hash), self._checked)
+            gate, roles = self._gate, self._roles
+            self._off_the_ui_thread(lambda: gate.check(pin, roles), self._checked)
 
-    def _checked(self, right: bool) -> None:
+    def _checked(self, answer: PinAnswer) -> None:
         self._done()
-        if right:
-            self._attempts.right()
-            self.granted.emit()
-        elif rest := self._attempts.wrong():
-            self._start_rest(rest)
+        if answer.role is not None:
+            self.granted.emit(answer.role)
+        elif answer.rest_s:
+            self._start_rest(answer.rest_s)
+        elif answer.problem:
+            self.message.setText(answer.problem)
         else:
             self.message.setText("Wrong PIN — try again")
 
@@ -170,7 +183,7 @@ class PinPage(QWidget):
     def _chosen(self, pin_hash: str) -> None:
         self._done()
         self.pin_chosen.emit(pin_hash)
-        self.granted.emit()
+        self.granted.emit(Role.MANAGER)
 
     def _off_the_ui_thread(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
         """Runs `work` (a second of scrypt) on a thread of its own; `then(result)` runs on the UI thread.

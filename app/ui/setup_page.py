@@ -55,6 +55,7 @@ from app.sync.probe import ProbeReport, apply_probe, probe_api
 from app.ui.background import Background
 from app.ui.camera_preview import CameraPreview
 from app.ui.cameras import SYSFS_VIDEO, Camera, find_cameras
+from app.ui.staff_pins_box import WORKING, StaffPinsBox
 
 OTHER_CAMERA = "other"  # the choice that takes a number, device, video file or folder typed in
 PRESET_BUTTONS = {Preset.DOOR: "Door", Preset.BAR: "Bar", Preset.ANY: "Any"}
@@ -213,6 +214,10 @@ class SetupPage(QWidget):
         self.venue_test_button.clicked.connect(self.test_venue)
         self.venue_result = _result_label()
 
+        # Staff PINs: the steward's, chosen here by the manager (app/ui/staff_pins_box.py)
+        self.staff_pins = StaffPinsBox()
+        self.staff_pins.ready.connect(self.apply)  # its new PIN's hash is made: keep the form now
+
         self.errors = {name: _error_label() for name in ("name", "camera", "url", "key", "event", "download", "venue")}
         self.message = _error_label()
 
@@ -273,7 +278,11 @@ class SetupPage(QWidget):
 
         # Two columns on a wide screen, one under the other on a narrow one (see resizeEvent).
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.columns.addWidget(station_box, 1, Qt.AlignmentFlag.AlignTop)
+        left = QVBoxLayout()
+        left.addWidget(station_box)
+        left.addWidget(self.staff_pins)
+        left.addStretch(1)
+        self.columns.addLayout(left, 1)
         right = QVBoxLayout()
         right.addWidget(camera_box)
         right.addWidget(api_box)
@@ -324,6 +333,7 @@ class SetupPage(QWidget):
         self.add_id_field.clear()
         self.venue_field.setText(settings.venue_db_url)
         self.venue_result.setText("")
+        self.staff_pins.load(settings)
         self._probed = None
         self.probe_result.setText(capabilities_text(settings) if settings.api.base_url else "")
         self._show_errors({})
@@ -477,6 +487,10 @@ class SetupPage(QWidget):
         self._show_errors(errors)
         if errors:
             return False
+        steward_pin_hash = self.staff_pins.steward_hash()
+        if steward_pin_hash is None:  # being made (this runs again when it is), or refused: the box says why
+            self._say(WORKING if not self.staff_pins.idle() else "Please correct the steward PIN — nothing was changed")
+            return False
 
         current = self._settings.model_dump()
         current["station"].update(name=self.name_field.text().strip(), preset=self._preset().value,
@@ -493,6 +507,7 @@ class SetupPage(QWidget):
             hide_names=self.hide_names.isChecked(),
             sounds=self.sounds.isChecked(),
             verdict_seconds=self.verdict_seconds.currentData(),
+            steward_pin_hash=steward_pin_hash,
         )
         try:
             settings = Settings.model_validate(current)
@@ -516,6 +531,7 @@ class SetupPage(QWidget):
         return True
 
     def _cancel(self) -> None:
+        self.staff_pins.discard()  # a steward PIN still being hashed is not kept afterwards
         if self._previewing is not None:  # back to the camera that was in use
             self._previewing = None
             self.camera_preview_requested.emit(self._settings.camera)

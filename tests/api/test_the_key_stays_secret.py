@@ -137,3 +137,22 @@ def test_a_key_with_spaces_or_control_characters_is_refused_without_echoing_it()
     with pytest.raises(ValueError) as caught:
         ApiSettings("https://api.mufi.app/", "abc\r\nX-Injected: 1")
     assert "abc" not in str(caught.value)
+
+
+@pytest.mark.parametrize("status", [200, 401, 500])
+def test_credentials_in_a_servers_headers_reach_no_log_line_and_no_error(
+        canned: CannedServer, make_client: Callable[..., ProductsClient], caplog: pytest.LogCaptureFixture,
+        status: int) -> None:
+    caplog.set_level(logging.DEBUG)  # httpcore logs every response header at this level
+    jwt = CREDENTIALS[0].split()[-1]
+    canned.answer = Canned(status=status, body=b"{}", headers={
+        "Content-Type": "application/json", "WWW-Authenticate": f'Bearer error="invalid_token", key="{SECRET}"',
+        "X-Debug-Token": jwt, "Set-Cookie": "session=s3cr3t-cookie-value; HttpOnly"})
+    try:
+        make_client(canned.url, SECRET).get_product(GA_PRODUCT_ID)
+        said = ""
+    except ApiError as error:
+        said = everything_said_about(error)
+    assert caplog.records
+    for leaked in (SECRET, jwt, "s3cr3t-cookie-value"):
+        assert leaked not in caplog.text + said

@@ -149,3 +149,15 @@ def test_a_code_naming_another_product_prints_no_holders_name(db_url):
     result = usher("redeem", forged, "--station", "Door 1", db_url=db_url)
     assert result.stdout.startswith("NOT_FOUND: UNKNOWN TICKET")
     assert demo.item_owner(demo.GA, 1).last_name not in result.stdout
+
+
+def test_redeem_prints_no_holder_when_names_are_hidden(db_url, tmp_path):
+    from app.config import Settings, save_settings
+
+    usher("import", str(DEMO_REPLICA), db_url=db_url)
+    save_settings(Settings(hide_names=True), tmp_path / "config" / "settings.json")  # USHER_CONFIG_DIR, as set by conftest
+
+    result = usher("redeem", demo.item_uuid(demo.GA, 1), "--station", "Door 1", db_url=db_url)
+
+    assert result.stdout.splitlines()[1] == "  General Admission #1"
+    assert demo.item_owner(demo.GA, 1).last_name not in result.stdout

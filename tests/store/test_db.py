@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from app.store.db import create_replica_engine, open_replica, upgrade_schema, write_transaction
 
 
-LATEST = "0005"  # the newest migration in app/store/migrations/versions
+LATEST = "0006"  # the newest migration in app/store/migrations/versions
 
 def test_a_new_replica_has_every_table_at_the_latest_migration(replica):
     tables = set(inspect(replica).get_table_names())
@@ -85,17 +85,9 @@ def test_a_writer_waits_for_another_writer_instead_of_failing(db_url, replica):
 
 
 def test_a_replica_made_by_the_first_schema_is_migrated_and_keeps_its_data(db_url):
-    from alembic import command
-    from alembic.config import Config
+    from schema_at import replica_at
 
-    from app.store.db import MIGRATIONS_DIR
-
-    engine = create_replica_engine(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
+    engine = replica_at(db_url, "0001")
     with write_transaction(engine) as conn:
         conn.exec_driver_sql("INSERT INTO products (id, type, name, price, active, is_claimable, is_transferable, "
                              "redemption_quantity, min_rep_balance, mint_nft) VALUES ('p', 'admission', 'T', '0', TRUE, FALSE, FALSE, 1, 0, FALSE)")
