@@ -84,7 +84,7 @@ class StationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field("Door 1", min_length=1, max_length=60)
-    preset: Literal["door", "bar", "any"] = "door"
+    preset: Literal["door", "bar", "box_office", "any"] = "door"
     product_ids: list[str] = Field(default_factory=list)  # empty: every product of the preset's types
     refuse_inactive: bool = False  # refuse tickets of products whose sales have closed (default: admit them)
 

@@ -49,8 +49,10 @@ _database_names = (f"test_{n}" for n in itertools.count(1))
 
 @pytest.fixture(autouse=True)
 def _private_config_dir(tmp_path, monkeypatch):
-    """Settings and token files go to the test's own folder, never the developer's."""
+    """Settings, token files and data (a venue door's own copy, the default replica) go to the test's own
+    folder, never the developer's."""
     monkeypatch.setenv("USHER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
 
 
 @pytest.fixture

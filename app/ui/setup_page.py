@@ -58,7 +58,7 @@ from app.ui.cameras import SYSFS_VIDEO, Camera, find_cameras
 from app.ui.staff_pins_box import WORKING, StaffPinsBox
 
 OTHER_CAMERA = "other"  # the choice that takes a number, device, video file or folder typed in
-PRESET_BUTTONS = {Preset.DOOR: "Door", Preset.BAR: "Bar", Preset.ANY: "Any"}
+PRESET_BUTTONS = {Preset.DOOR: "Door", Preset.BAR: "Bar", Preset.BOX_OFFICE: "Box office", Preset.ANY: "Any"}
 VERDICT_SECONDS_CHOICES = (2.0, 3.0, 4.0, 5.0, 8.0, 10.0, 15.0, 30.0)
 ONE_COLUMN_BELOW_PX = 1100
 CAPABILITY_NAMES = {Capability.LIST_ITEMS: "list items", Capability.GET_ITEM: "read one item", Capability.SALES: "sales"}

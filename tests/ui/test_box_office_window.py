@@ -11,10 +11,9 @@ from app.ui.manager_session import UNLOCKED_FOR_S, ManagerSession
 
 
 def box_office_station(**changes):  # type: ignore[no-untyped-def]
-    """A station set up as a box office. (The settings file does not offer the preset yet: built unchecked.)"""
+    """A station set up as a box office."""
     settings = door_settings(**changes)
-    station = StationSettings.model_construct(name="Box 1", preset="box_office", product_ids=[], refuse_inactive=False)
-    return settings.model_copy(update={"station": station})
+    return settings.model_copy(update={"station": StationSettings(name="Box 1", preset="box_office")})
 
 
 def test_the_box_office_is_two_taps_from_the_manager_view_behind_the_pin(qtbot, pinned_window) -> None:
@@ -24,6 +23,15 @@ def test_the_box_office_is_two_taps_from_the_manager_view_behind_the_pin(qtbot, 
     pinned_window.manager_page.box_office_button.click()
     assert pinned_window.pages.currentWidget() is pinned_window.box_office_page
     assert not pinned_window.box_office_button.isVisible() and pinned_window.search_button.isVisible()
+
+
+def test_station_setup_makes_a_station_a_box_office_with_its_own_top_bar_button(qtbot, pinned_window) -> None:
+    pinned_window.open_setup()
+    enter_pin(pinned_window, PIN)
+    next(b for b in pinned_window.setup_page.preset_group.buttons() if b.text() == "Box office").click()
+    assert pinned_window.setup_page.apply()
+    assert pinned_window.settings.station.preset == "box_office"
+    assert pinned_window.box_office_button.isVisible() and not pinned_window.search_button.isVisible()
 
 
 def test_a_box_office_station_opens_its_desk_from_the_top_bar_without_the_pin(qtbot, make_window, pinned_settings) -> None:
