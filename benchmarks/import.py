@@ -44,11 +44,11 @@ def measure(count: int, folder: Path) -> dict[str, float]:
     started = time.perf_counter()
     read_records(path)
     read_s = time.perf_counter() - started
-    engine = open_replica(f"sqlite:///{folder / f'replica-{count}.db'}")
+    replica = open_replica(f"sqlite:///{folder / f'replica-{count}.db'}")
     started = time.perf_counter()
-    summary = import_file(engine, path)
+    summary = import_file(replica, path)
     import_s = time.perf_counter() - started
-    engine.dispose()
+    replica.dispose()
     assert summary.items == count
     return {"items": count, "file_mb": round(path.stat().st_size / 2**20, 1), "read_s": round(read_s, 2),
             "import_s": round(import_s, 2), "import_ms_per_1000_items": round(1000 * import_s / count * 1000, 1),

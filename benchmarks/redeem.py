@@ -38,13 +38,13 @@ def item_uuid(n: int) -> str:
     return f"{n:08x}-0000-4000-8000-{n:012x}"
 
 
-def build(engine, count: int) -> float:  # type: ignore[no-untyped-def]
+def build(replica, count: int) -> float:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     products_rows = [
         {"id": "00000000-0000-4000-8000-00000000000a", "type": "admission", "name": "Ticket", "redemption_quantity": 1},
         {"id": "00000000-0000-4000-8000-00000000000b", "type": "perks", "name": "Drinks ×3", "redemption_quantity": 3},
     ]
-    with write_transaction(engine) as conn:
+    with write_transaction(replica) as conn:
         upsert(conn, products, products_rows)
     for start in range(0, count, PAGE):
         rows = []
@@ -55,7 +55,7 @@ def build(engine, count: int) -> float:  # type: ignore[no-untyped-def]
                 "owner_email": f"guest{n}@example.com", "owner_first_name": "Guest", "owner_last_name": str(n),
                 "redemption_quantity": product["redemption_quantity"], "confirmed_count": 0,
             })
-        with write_transaction(engine) as conn:
+        with write_transaction(replica) as conn:
             upsert(conn, items, rows)
     return time.perf_counter() - started
 
@@ -74,16 +74,16 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="usher-bench-", dir=args.dir) as tmp:
-        engine = open_replica(f"sqlite:///{Path(tmp) / 'replica.db'}")
-        build_s = build(engine, args.items)
-        station = Station(engine, StationRules("Bench Door", Preset.ANY))
+        replica = open_replica(f"sqlite:///{Path(tmp) / 'replica.db'}")
+        build_s = build(replica, args.items)
+        station = Station(replica, StationRules("Bench Door", Preset.ANY))
         rng = random.Random(7)
         targets = [item_uuid(rng.randrange(args.items)) for _ in range(args.redeems)]
 
         lookups = []
         for target in targets[:2000]:
             started = time.perf_counter()
-            with read_transaction(engine) as conn:
+            with read_transaction(replica) as conn:
                 load_item(conn, target)
             lookups.append((time.perf_counter() - started) * 1000)
 

@@ -55,11 +55,11 @@ class StagedSync:
     """A SyncControl that reports the connection state it is given (the screenshots' only stand-in), with
     the replica's real count of what waits, so the strip and the manager view agree as they do live."""
 
-    engine: Engine
+    replica: Engine
     shown: SyncStatus
 
     def status(self) -> SyncStatus:
-        return replace(self.shown, waiting=sync_queue(self.engine).waiting)
+        return replace(self.shown, waiting=sync_queue(self.replica).waiting)
 
     def set_override(self, override: Override) -> None:
         self.shown = replace(self.shown, override=override)
@@ -157,7 +157,7 @@ def _evening_history(station: Station, clock: EveningClock) -> None:
     station.redeem("not a ticket at all")  # a refusal, so the station table has one
 
 
-def _box_office_shots(window: MainWindow, engine: Engine, tmp: Path, sync: StagedSync,
+def _box_office_shots(window: MainWindow, replica: Engine, tmp: Path, sync: StagedSync,
                       shot: Callable[[str], None]) -> None:
     """The desk on a busy night: prices, limits and customers come from the demo simulator run on this machine
     (the only server the screenshots talk to), as a kiosk's first sync would bring them."""
@@ -165,8 +165,8 @@ def _box_office_shots(window: MainWindow, engine: Engine, tmp: Path, sync: Stage
     with SimulatorServer(tmp / "simulator.db", seed="demo") as server:
         api = ApiSettings(server.url, DEMO_WRITE_KEY)
         with ProductsClient(api) as client:
-            SyncEngine(engine, api, [p.id for p in PRODUCTS]).download(client)
-            download_customers(engine, client)
+            SyncEngine(replica, api, [p.id for p in PRODUCTS]).download(client)
+            download_customers(replica, client)
         window.open_box_office()
         _settle(window)
         page.product_button(VIP.name).click()
@@ -210,12 +210,12 @@ def render_all(out_dir: Path, api_key: str = DEMO_API_KEY, on_rendered: Inspect 
     window)` is called after each picture, while the window still shows it. Needs a QApplication."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="usher-screens-") as tmp:
-        engine = open_replica(f"sqlite:///{Path(tmp) / 'replica.db'}")
+        replica = open_replica(f"sqlite:///{Path(tmp) / 'replica.db'}")
         try:
-            import_file(engine, DEMO_REPLICA)
-            return _render(engine, Path(tmp), out_dir, api_key, on_rendered, size)
+            import_file(replica, DEMO_REPLICA)
+            return _render(replica, Path(tmp), out_dir, api_key, on_rendered, size)
         finally:
-            engine.dispose()
+            replica.dispose()
 
 
 def simulate_png(path: Path, deficiency: str, out: Path) -> None:
@@ -227,15 +227,15 @@ def simulate_png(path: Path, deficiency: str, out: Path) -> None:
     Image.fromarray((simulate(rgb, deficiency) * 255).round().astype(np.uint8)).save(out)
 
 
-def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered: Inspect | None,
+def _render(replica: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered: Inspect | None,
             size: tuple[int, int]) -> list[Path]:
     clock = EveningClock()
     pin_hash = hash_pin(SCREENSHOT_PIN)
     door = _station_settings("Door 1", "door", pin_hash)
-    station = Station(engine, door.station.rules(), clock=clock, hold_for_undo_s=UNDO_HOLD_S)
+    station = Station(replica, door.station.rules(), clock=clock, hold_for_undo_s=UNDO_HOLD_S)
     _evening_history(station, clock)
-    sync = StagedSync(engine, _status(Connectivity.ONLINE, "Online — sending the scans", 5))
-    window = MainWindow(engine, door, station, sync, settings_file=tmp / "settings.json",
+    sync = StagedSync(replica, _status(Connectivity.ONLINE, "Online — sending the scans", 5))
+    window = MainWindow(replica, door, station, sync, settings_file=tmp / "settings.json",
                         key_store=MemoryKeyStore(api_key))
     window.resize(*size)
     window.show()
@@ -262,7 +262,7 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
     sync.shown = _status(Connectivity.PAUSED, "Paused — the server refused the API key; fix it in Station setup", 3600)
     window.on_camera_state(SourceState.RECONNECTING.value)
     shot("strip-paused")
-    sync.shown = LocalOnlySync(engine).status()
+    sync.shown = LocalOnlySync(replica).status()
     window.on_camera_state(SourceState.MISSING.value)
     shot("strip-not-configured")
     window.on_camera_state(SourceState.LIVE.value)
@@ -311,7 +311,7 @@ def _render(engine: Engine, tmp: Path, out_dir: Path, api_key: str, on_rendered:
     shot("setup")
     window.setup_page._previewing = None  # the screenshots have no camera to switch
     sync.shown = offline
-    _box_office_shots(window, engine, tmp, sync, shot)
+    _box_office_shots(window, replica, tmp, sync, shot)
     window.manager_session.lock()
     window.on_camera_state(SourceState.RECONNECTING.value)
     window.show_scanning()

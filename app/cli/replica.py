@@ -50,24 +50,24 @@ def _venue_check(args: argparse.Namespace) -> int:
 
 def _db_backup(args: argparse.Namespace) -> int:
     """A consistent copy of a SQLite replica, safe while the kiosk runs (SQLite's online backup)."""
-    engine = open_replica(args.db)
-    if engine.url.get_backend_name() != "sqlite" or not engine.url.database:
+    replica = open_replica(args.db)
+    if replica.url.get_backend_name() != "sqlite" or not replica.url.database:
         print("usher db backup copies a SQLite replica; back up PostgreSQL with pg_dump", file=sys.stderr)
         return 2
     target = Path(args.file)
     if target.exists():
         print(f"{target} exists already — choose a new file name", file=sys.stderr)
         return 2
-    with sqlite3.connect(engine.url.database) as source, sqlite3.connect(target) as copy:
+    with sqlite3.connect(replica.url.database) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
-    print(f"Backed up {engine.url.database} to {target}")
+    print(f"Backed up {replica.url.database} to {target}")
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
-    engine = open_replica(args.db)
+    replica = open_replica(args.db)
     try:
-        summary = import_file(engine, Path(args.file))
+        summary = import_file(replica, Path(args.file))
     except ImportRejected as exc:
         print(f"Import rejected, nothing changed: {exc}", file=sys.stderr)
         return 2
@@ -85,10 +85,10 @@ def product_id(text: str) -> str:
 
 
 def _redeem(args: argparse.Namespace) -> int:
-    engine = open_replica(args.db)
+    replica = open_replica(args.db)
     rules = StationRules(args.station, Preset(args.preset), frozenset(args.product or ()))
     # The payload as the bytes the shell passed: invalid UTF-8 is the scanner's junk, judged like any code.
-    verdict = Station(engine, rules).redeem(os.fsencode(args.payload))
+    verdict = Station(replica, rules).redeem(os.fsencode(args.payload))
     print(f"{verdict.kind.value}: {headline(verdict.kind)} — {detail(verdict, rules.preset)}")
     if verdict.product_name and shows_item(verdict.kind):
         settings = load_settings_or_explain()

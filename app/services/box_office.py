@@ -40,9 +40,9 @@ class Sale:
 
 
 class BoxOffice:
-    def __init__(self, engine: Engine, station: str, *, clock: Callable[[], float] = time.time) -> None:
-        self.engine = engine
-        self.issuer = Issuer(engine, station, clock=clock)
+    def __init__(self, replica: Engine, station: str, *, clock: Callable[[], float] = time.time) -> None:
+        self.replica = replica
+        self.issuer = Issuer(replica, station, clock=clock)
 
     @property
     def station(self) -> str:
@@ -50,7 +50,7 @@ class BoxOffice:
 
     def offers(self) -> list[Offer]:
         """Every product in the replica, with what was issued where a limit makes it matter; active first."""
-        with read_transaction(self.engine) as conn:
+        with read_transaction(self.replica) as conn:
             rows = conn.execute(select(products.c.id, products.c.type, products.c.price)
                                 .order_by(products.c.active.desc(), products.c.name)).all()
             offers = []
@@ -63,17 +63,17 @@ class BoxOffice:
         return offers
 
     def find_customers(self, query: str, limit: int = 20) -> list[CustomerRecord]:
-        with read_transaction(self.engine) as conn:
+        with read_transaction(self.replica) as conn:
             return customers.search(conn, query, limit)
 
     def customer_with_email(self, email: str) -> CustomerRecord | None:
-        with read_transaction(self.engine) as conn:
+        with read_transaction(self.replica) as conn:
             return customers.find(conn, email=email.strip())
 
     def holds(self, product_id: str, who: str) -> int | None:
         """How many items of the product the customer (an id or an email) holds, as far as the replica knows;
         None when the product has no per-customer limit (the replica does not count then)."""
-        with read_transaction(self.engine) as conn:
+        with read_transaction(self.replica) as conn:
             facts = provisional.product_facts(conn, product_id)
             if facts is None or facts.limits.max_per_account is None:
                 return None
@@ -83,7 +83,7 @@ class BoxOffice:
     def sell(self, product_id: str, who: str, quantity: int = 1, admit: StationRules | None = None) -> Sale | Refused:
         """`quantity` items of the product to one customer (a user id or an email); with `admit`, each is also
         admitted at that station, in the same transaction as its issue. The whole quantity is checked first."""
-        with read_transaction(self.engine) as conn:
+        with read_transaction(self.replica) as conn:
             facts = provisional.product_facts(conn, product_id)
             if facts is None:
                 return Refused(Rule.PRODUCT, "This product is not in the local list: download it first")
@@ -121,7 +121,7 @@ class BoxOffice:
     def _ensure_venue_key(self) -> None:
         """A ticket issued offline is printed with a code signed by the venue's key, which every door that trusts
         the key admits without the network (`usher venue-key`); the desk makes the key on its first sale."""
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.replica) as conn:
             if venue_keys.signing_key(conn) is None:
                 venue_keys.make(conn, self.issuer.clock())
 
@@ -133,7 +133,7 @@ class BoxOffice:
         provisional code. `holder` names the guest where the replica knows no name (a guest-list entry)."""
         codes = self.issuer.codes(local_ids)
         table = provisional.provisional
-        with read_transaction(self.engine) as conn:
+        with read_transaction(self.replica) as conn:
             rows = {r.local_id: r for r in conn.execute(select(table).where(table.c.local_id.in_(list(local_ids))))}
             tickets = []
             for local_id in local_ids:

@@ -289,12 +289,12 @@ def _reject_duplicate_ids(sections: dict[str, list[tuple[int, dict[str, Any]]]])
 
 # ---- writing ----
 
-def import_file(engine: Engine, path: Path) -> ImportSummary:
+def import_file(replica: Engine, path: Path) -> ImportSummary:
     """Imports `path` whole or not at all. Raises ImportRejected with the line and reason."""
     records = read_records(path)
     event_rows = [{**r, "id": r["id"].lower()} for _, r in records.get("events", [])]
     product_rows = [{**r, "id": r["id"].lower()} for _, r in records.get("products", [])]
-    with write_transaction(engine) as conn:
+    with write_transaction(replica) as conn:
         known_events = {r["id"] for r in event_rows} | set(conn.execute(select(events.c.id)).scalars())
         for line, product in records.get("products", []):
             if product["event_id"] and product["event_id"].lower() not in known_events:

@@ -51,9 +51,9 @@ class BatchOutcome:
 
 
 class Issuer:
-    def __init__(self, engine: Engine, station: str, *, clock: Callable[[], float] = time.time,
+    def __init__(self, replica: Engine, station: str, *, clock: Callable[[], float] = time.time,
                  batch_size: int = BATCH) -> None:
-        self.engine = engine
+        self.replica = replica
         self.station = station
         self.clock = clock
         self.batch_size = batch_size
@@ -63,7 +63,7 @@ class Issuer:
 
         A `run` names a bulk issue (e.g. a file's digest): it is recorded with the issue, and asking again
         for the same run returns what was recorded instead of issuing twice — an interrupted run resumes."""
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.replica) as conn:
             if run is not None and (recorded := read_state(conn, RUN_KEY + run)) is not None:
                 return Issued(recorded["local_ids"], recorded["op_uuids"], tuple(recorded["pending_customers"]))
             issued = self._issue(conn, product_id, who, self.clock())
@@ -73,13 +73,13 @@ class Issuer:
 
     def forget_run(self, run: str) -> None:
         """Lets the same run issue again (on purpose: a second item for everyone in the file)."""
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.replica) as conn:
             delete_state(conn, RUN_KEY + run)
 
     def issue_and_admit(self, product_id: str, who: str, rules: StationRules) -> tuple[Issued | Refused, Verdict | None]:
         """The walk-up sale at the door: the item is issued and one use taken, in one transaction."""
-        station = Station(self.engine, rules, clock=self.clock)
-        with write_transaction(self.engine) as conn:
+        station = Station(self.replica, rules, clock=self.clock)
+        with write_transaction(self.replica) as conn:
             at = self.clock()
             issued = self._issue(conn, product_id, [who], at)
             if not isinstance(issued, Issued):
@@ -132,7 +132,7 @@ class Issuer:
         """What to print for each item: the server's item id once its issue is confirmed (it works everywhere),
         else a provisional code signed with the venue's key (any kiosk of the venue verifies it offline), or
         the bare local id when this replica holds no signing key (it works only here)."""
-        with read_transaction(self.engine) as conn:
+        with read_transaction(self.replica) as conn:
             key = venue_keys.signing_key(conn)
             rows = conn.execute(select(provisional.provisional).where(
                 provisional.provisional.c.local_id.in_(list(local_ids)))).all()
@@ -150,7 +150,7 @@ class Issuer:
         return codes
 
     def outcomes(self, op_uuids: Sequence[str]) -> list[BatchOutcome]:
-        with read_transaction(self.engine) as conn:
+        with read_transaction(self.replica) as conn:
             rows = conn.execute(select(ob.outbox).where(ob.outbox.c.op_uuid.in_(list(op_uuids)))).all()
         by_uuid = {row.op_uuid: row for row in rows}
         return [BatchOutcome(u, [r["email"] or r["user_id"] for r in _payload(by_uuid[u])["recipients"]],

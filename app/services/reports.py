@@ -105,7 +105,7 @@ def _entry():  # type: ignore[no-untyped-def]
     return and_(scans.c.verdict == ACCEPTED, scans.c.id.notin_(undone))
 
 
-def product_counts(engine: Engine) -> list[ProductCount]:
+def product_counts(replica: Engine) -> list[ProductCount]:
     used = items.c.confirmed_count + items.c.pending_count
     query = (
         select(
@@ -121,31 +121,31 @@ def product_counts(engine: Engine) -> list[ProductCount]:
         .group_by(products.c.id, products.c.name, products.c.type)
         .order_by(products.c.name)
     )
-    with read_transaction(engine) as conn:
+    with read_transaction(replica) as conn:
         return [ProductCount(*row) for row in conn.execute(query)]
 
 
-def station_counts(engine: Engine) -> list[StationCount]:
+def station_counts(replica: Engine) -> list[StationCount]:
     """Per station that scanned: its entries and its refusals. An undo is not a scan: the UNDONE row counts
     nowhere, not even as a station (a manager may undo another door's scan)."""
     accepted = func.sum(case((_entry(), 1), else_=0))
     refused = func.sum(case((scans.c.verdict != ACCEPTED, 1), else_=0))
     query = (select(scans.c.station, accepted, refused).where(scans.c.verdict != UNDONE)
              .group_by(scans.c.station).order_by(scans.c.station))
-    with read_transaction(engine) as conn:
+    with read_transaction(replica) as conn:
         return [StationCount(station, int(a or 0), int(r or 0)) for station, a, r in conn.execute(query)]
 
 
-def entries_over_time(engine: Engine, bucket_s: int = 300) -> list[tuple[float, int]]:
+def entries_over_time(replica: Engine, bucket_s: int = 300) -> list[tuple[float, int]]:
     """Accepted scans (not undone) per time bucket: [(bucket start as Unix seconds, count)], oldest first."""
     bucket = func.floor(scans.c.scanned_at / bucket_s) * bucket_s
     query = select(bucket, func.count()).where(_entry()).group_by(bucket).order_by(bucket)
-    with read_transaction(engine) as conn:
+    with read_transaction(replica) as conn:
         return [(float(start), int(count)) for start, count in conn.execute(query)]
 
 
-def sync_queue(engine: Engine) -> QueueSummary:
-    with read_transaction(engine) as conn:
+def sync_queue(replica: Engine) -> QueueSummary:
+    with read_transaction(replica) as conn:
         waiting, by_state, oldest = ob.waiting_count(conn), ob.count_by_state(conn), ob.oldest_waiting_at(conn)
     return QueueSummary(
         waiting=waiting,
@@ -169,17 +169,17 @@ class RefusedOperation:
     refused_at: float
 
 
-def refused_operations(engine: Engine) -> list[RefusedOperation]:
+def refused_operations(replica: Engine) -> list[RefusedOperation]:
     query = (select(outbox.c.kind, func.coalesce(products.c.name, outbox.c.product_id), outbox.c.last_error,
                     outbox.c.updated_at)
              .join_from(outbox, products, products.c.id == outbox.c.product_id, isouter=True)
              .where(outbox.c.state == OpState.REJECTED.value, outbox.c.kind == Kind.CATALOG.value)
              .order_by(outbox.c.id))
-    with read_transaction(engine) as conn:
+    with read_transaction(replica) as conn:
         return [RefusedOperation(kind, subject, message or "", at) for kind, subject, message, at in conn.execute(query)]
 
 
-def conflicts(engine: Engine) -> list[ConflictRow]:
+def conflicts(replica: Engine) -> list[ConflictRow]:
     """Uses the server refused after this replica accepted them, with what is known of the other use."""
     c = conflicts_table.c
     query = (
@@ -191,7 +191,7 @@ def conflicts(engine: Engine) -> list[ConflictRow]:
         .order_by(c.id)
     )
     rows = []
-    with read_transaction(engine) as conn:
+    with read_transaction(replica) as conn:
         for (item_uuid, number, product, first, last, station, scanned_at, first_station, first_at, server_at,
              refused_at, message, kind, expected, counted) in conn.execute(query):
             # The other door is the first use, unless that was this very scan; then only the server's time is known.
@@ -216,10 +216,10 @@ def _scan_log_query():  # type: ignore[no-untyped-def]
     )
 
 
-def recent_scans(engine: Engine, limit: int = 100) -> list[ScanRow]:
+def recent_scans(replica: Engine, limit: int = 100) -> list[ScanRow]:
     """The newest scans first."""
     query = _scan_log_query().order_by(scans.c.id.desc()).limit(limit)
-    with read_transaction(engine) as conn:
+    with read_transaction(replica) as conn:
         return [ScanRow(scan_id, at, station, verdict, number, product, _holder(first, last), bool(undoable))
                 for scan_id, at, station, verdict, number, product, first, last, undoable, *_ in conn.execute(query)]
 
@@ -233,11 +233,11 @@ def local_time_text(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
 
 
-def export_scans_csv(engine: Engine, path: Path, hide_names: bool = False) -> int:
+def export_scans_csv(replica: Engine, path: Path, hide_names: bool = False) -> int:
     """Writes the scan log to CSV in local time (no secrets are in it; no names with `hide_names`);
     returns the number of rows."""
     count = 0
-    with read_transaction(engine) as conn, path.open("w", newline="", encoding="utf-8") as out:
+    with read_transaction(replica) as conn, path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(SCAN_EXPORT_COLUMNS)
         for (scan_id, at, station, verdict, number, product, first, last, _undoable, reason, item_uuid,

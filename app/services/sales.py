@@ -54,10 +54,10 @@ class OrderLine:
     at: datetime
 
 
-def issuance_today(engine: Engine, now: float) -> list[StationIssuance]:
+def issuance_today(replica: Engine, now: float) -> list[StationIssuance]:
     """Items issued at each station since midnight (local), by how they reached the server."""
     midnight = datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
-    with read_transaction(engine) as conn:
+    with read_transaction(replica) as conn:
         rows = conn.execute(
             select(provisional.c.station, provisional.c.issued_at, provisional.c.server_item_id,
                    provisional.c.refused, outbox.c.updated_at)
@@ -84,12 +84,12 @@ class SalesFigures:
     products: dict[str, str]  # product id → name, for the order history
 
 
-def sales_figures(engine: Engine, now: float) -> SalesFigures:
-    offers = BoxOffice(engine, "").offers()
-    with read_transaction(engine) as conn:
+def sales_figures(replica: Engine, now: float) -> SalesFigures:
+    offers = BoxOffice(replica, "").offers()
+    with read_transaction(replica) as conn:
         issued = {o.product_id: _issued(conn, o.product_id) for o in offers}
     return SalesFigures([StockLine(o.name, price_text(o.price), issued[o.product_id], o.limits.stock, o.left)
-                         for o in offers], issuance_today(engine, now), {o.product_id: o.name for o in offers})
+                         for o in offers], issuance_today(replica, now), {o.product_id: o.name for o in offers})
 
 
 def _issued(conn: Connection, product_id: str) -> int:

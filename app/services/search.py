@@ -22,7 +22,7 @@ class ItemHit:
     uses_left: int
 
 
-def search_items(engine: Engine, query: str, limit: int = 50) -> list[ItemHit]:
+def search_items(replica: Engine, query: str, limit: int = 50) -> list[ItemHit]:
     """Items whose holder's name or email contains `query`, or whose item number is `query`."""
     # LIKE wildcards typed by staff are taken as nothing, not as "match anything".
     text = query.strip()[:MAX_QUERY_CHARS].replace("%", "").replace("_", "")
@@ -43,7 +43,7 @@ def search_items(engine: Engine, query: str, limit: int = 50) -> list[ItemHit]:
         .order_by(items.c.owner_last_name, items.c.owner_first_name, items.c.item_id)
         .limit(limit)
     )
-    with read_transaction(engine) as conn:
+    with read_transaction(replica) as conn:
         return [
             ItemHit(
                 item_uuid=row.id,

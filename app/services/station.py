@@ -75,13 +75,13 @@ class Station:
 
     def __init__(
         self,
-        engine: Engine,
+        replica: Engine,
         rules: StationRules,
         unknown_item: UnknownItemResolver | None = None,
         clock: Callable[[], float] = time.time,
         hold_for_undo_s: float = 0.0,
     ) -> None:
-        self.engine = engine
+        self.replica = replica
         self.rules = rules
         self.unknown_item = unknown_item
         self.clock = clock
@@ -106,7 +106,7 @@ class Station:
     def _redeem_reference(
         self, ref: ItemReference, at: float, audit_payload: str, resolver: UnknownItemResolver | None
     ) -> Verdict:
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.replica) as conn:
             # Locked (on PostgreSQL), so another door's use cannot slip in between this read and the use.
             record = load_item(conn, ref.item_id, for_update=True)
             if record is not None:
@@ -122,7 +122,7 @@ class Station:
     def _redeem_provisional(self, code: ProvisionalCode, at: float, audit_payload: str) -> Verdict:
         """An item issued offline, maybe at another kiosk: its signature is checked against the venue's keys;
         once its issue is confirmed (and the mapping has reached this replica) the server's item is used."""
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.replica) as conn:
             public = venue_keys.public_key(conn, code.key_id)
             if public is None or not verify(code, public):
                 reason = ("Forged or altered code: its signature does not match" if public is not None
@@ -170,7 +170,7 @@ class Station:
         return _with_scan_id(verdict, scan_id)
 
     def _record(self, verdict: Verdict, at: float, audit_payload: str) -> Verdict:
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.replica) as conn:
             return _with_scan_id(verdict, self._append(conn, verdict, at, audit_payload))
 
     def _append(self, conn: Connection, verdict: Verdict, at: float, audit_payload: str) -> int:
@@ -190,7 +190,7 @@ class Station:
         """Gives back the use an accepted scan took, if it has not been sent to the server yet.
         The audit keeps both rows: the scan and an UNDONE row pointing at it."""
         at = self.clock()
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.replica) as conn:
             scan = conn.execute(select(scans).where(scans.c.id == scan_id)).first()
             if scan is None or scan.verdict != VerdictKind.ACCEPTED.value:
                 return False

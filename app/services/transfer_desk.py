@@ -36,13 +36,13 @@ class TransferResult:
 
 
 class TransferDesk:
-    def __init__(self, engine: Engine, api: ApiSettings | None) -> None:
-        self.engine = engine
+    def __init__(self, replica: Engine, api: ApiSettings | None) -> None:
+        self.replica = replica
         self.api = api  # None: no Products API set up, so no transfers
 
     def items_of(self, owner: CustomerRecord) -> list[HeldItem]:
         """The customer's items the server has confirmed (a provisional item cannot move yet)."""
-        with read_transaction(self.engine) as conn:
+        with read_transaction(self.replica) as conn:
             rows = conn.execute(
                 select(items.c.id, items.c.item_id, products.c.name, items.c.redemption_quantity,
                        items.c.confirmed_count, items.c.pending_count)
@@ -59,7 +59,7 @@ class TransferDesk:
             return TransferResult(False, "No Products API is set up: transfers need the server")
         if not online:
             return TransferResult(False, OFFLINE)
-        with read_transaction(self.engine) as conn:
+        with read_transaction(self.replica) as conn:
             text = recipient_text.strip()
             recipient = customers.find(conn, email=text) if "@" in text else customers.find(conn, user_id=text)
             item = conn.execute(select(items, products.c.name, products.c.is_transferable, products.c.max_per_account)
@@ -88,7 +88,7 @@ class TransferDesk:
                 return TransferResult(False, "The server's answer was lost: the ticket may have moved. "
                                              "Check it after the next sync before trying again")
             return TransferResult(False, f"The transfer could not be sent: {exc.message}. Nothing was changed")
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.replica) as conn:
             ownership.set_owner(conn, item_uuid, recipient)
         return TransferResult(True, f"{item.name} No. {item.item_id} now belongs to {_party(recipient).label}")
 

@@ -51,8 +51,8 @@ def _data_dir() -> Path:
     return data_dir
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
+def _configure_sqlite(replica: Engine) -> None:
+    @event.listens_for(replica, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         # SQLAlchemy, not the sqlite3 module, decides when transactions begin (see _on_begin).
         dbapi_connection.isolation_level = None
@@ -64,7 +64,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
+    @event.listens_for(replica, "begin")
     def _on_begin(connection: Connection) -> None:
         options = connection.get_execution_options()
         # Data that can be fetched again (downloads) skips the fsync of each commit; the next durable
@@ -86,57 +86,57 @@ def create_replica_engine(url: str | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, hide_parameters=True,
+        replica = create_engine(url, hide_parameters=True,
                                connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
-        return engine
+        _configure_sqlite(replica)
+        return replica
     if parsed.drivername == "postgresql":  # SQLAlchemy's default driver would be psycopg2
         parsed = parsed.set(drivername="postgresql+psycopg")
     # READ COMMITTED: see this module's docstring for why the conditional UPDATEs need nothing stronger.
-    engine = create_engine(parsed, hide_parameters=True, isolation_level="READ COMMITTED", connect_args={
+    replica = create_engine(parsed, hide_parameters=True, isolation_level="READ COMMITTED", connect_args={
         # A venue database that is unreachable must not hold a scan for minutes: connecting gives up after
         # a few seconds, and so does a statement whose packets the network no longer acknowledges.
         "connect_timeout": PG_TIMEOUT_S, "tcp_user_timeout": PG_TIMEOUT_S * 1000})
-    _ping_when_idle(engine)
-    return engine
+    _ping_when_idle(replica)
+    return replica
 
 
-def _ping_when_idle(engine: Engine) -> None:
+def _ping_when_idle(replica: Engine) -> None:
     """A pooled connection that sat idle is checked before use; one in steady use is not. SQLAlchemy's
     pre-ping would check every time: a round trip that costs a third of a busy door's redeem. A
     connection the server dropped (a restart, a network cut) is replaced instead of failing a scan."""
-    @event.listens_for(engine, "checkin")
+    @event.listens_for(replica, "checkin")
     def _on_checkin(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
         record.info["idle_since"] = time.monotonic()
 
-    @event.listens_for(engine, "checkout")
+    @event.listens_for(replica, "checkout")
     def _on_checkout(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
         if time.monotonic() - record.info.get("idle_since", time.monotonic()) < IDLE_PING_S:
             return
         try:
             dbapi_connection.execute("SELECT 1")
             dbapi_connection.rollback()
-        except engine.dialect.loaded_dbapi.Error:
+        except replica.dialect.loaded_dbapi.Error:
             raise DisconnectionError("The database dropped this connection") from None  # the pool opens another
 
 
 @contextmanager
-def write_transaction(engine: Engine, replaceable: bool = False) -> Iterator[Connection]:
+def write_transaction(replica: Engine, replaceable: bool = False) -> Iterator[Connection]:
     """A transaction that holds the write lock from its first statement, committed on success and on
     disk when this returns — unless `replaceable` (what the server can tell again: downloads, settled
     answers), which skips the fsync; the next durable commit takes it to disk too."""
-    with engine.connect().execution_options(write=True, replaceable=replaceable) as connection, connection.begin():
+    with replica.connect().execution_options(write=True, replaceable=replaceable) as connection, connection.begin():
         yield connection
 
 
 @contextmanager
-def read_transaction(engine: Engine) -> Iterator[Connection]:
+def read_transaction(replica: Engine) -> Iterator[Connection]:
     """A consistent read-only snapshot."""
-    with engine.connect() as connection, connection.begin():
+    with replica.connect() as connection, connection.begin():
         yield connection
 
 
-def upgrade_schema(engine: Engine) -> None:
+def upgrade_schema(replica: Engine) -> None:
     """Applies every Alembic migration the database does not have yet.
 
     Several kiosks may start at once against one venue database: on PostgreSQL the upgrade runs under a
@@ -148,7 +148,7 @@ def upgrade_schema(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with _MIGRATION_LOCK, engine.connect().execution_options(write=True) as connection, connection.begin():
+    with _MIGRATION_LOCK, replica.connect().execution_options(write=True) as connection, connection.begin():
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
@@ -157,6 +157,6 @@ def upgrade_schema(engine: Engine) -> None:
 
 def open_replica(url: str | None = None) -> Engine:
     """The engine of an up-to-date replica: what the app, the CLI and the tests start from."""
-    engine = create_replica_engine(url)
-    upgrade_schema(engine)
-    return engine
+    replica = create_replica_engine(url)
+    upgrade_schema(replica)
+    return replica

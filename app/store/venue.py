@@ -74,9 +74,9 @@ def init_venue(owner_url: str, role: str = KIOSK_ROLE, password: str | None = No
     if not _ROLE_NAME.match(role):
         raise VenueError(f"A role name is lower-case letters, digits and underscores: {role!r}")
     password = password or secrets.token_urlsafe(24)
-    engine = open_replica(owner.render_as_string(hide_password=False))
+    replica = open_replica(owner.render_as_string(hide_password=False))
     try:
-        with write_transaction(engine) as conn:
+        with write_transaction(replica) as conn:
             exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :role"), {"role": role}).first()
             secret = "'" + password.replace("'", "''") + "'"  # a literal: utility statements take no parameters
             conn.exec_driver_sql(f"{'ALTER' if exists else 'CREATE'} ROLE {role} LOGIN PASSWORD {secret} "
@@ -88,7 +88,7 @@ def init_venue(owner_url: str, role: str = KIOSK_ROLE, password: str | None = No
                 conn.exec_driver_sql(f"GRANT {KIOSK_RIGHTS.get(table, DEFAULT_RIGHTS)} ON {table} TO {role}")
             conn.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}")
     finally:
-        engine.dispose()
+        replica.dispose()
     kiosk = owner.set(username=role, password=None)
     return VenueSetup(kiosk.render_as_string(hide_password=False), password)
 
@@ -108,11 +108,11 @@ def check_venue(url: str) -> VenueCheck:
         return VenueCheck(False, str(exc))
     where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database}"
     try:
-        engine = create_engine(parsed, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+        replica = create_engine(parsed, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
     except ImportError:
         return VenueCheck(False, "This kiosk lacks PostgreSQL's driver: pip install 'usher[postgres]'")
     try:
-        with engine.connect() as conn:
+        with replica.connect() as conn:
             version = conn.execute(text("SHOW server_version")).scalar()
             schema = _schema_version(conn)
             user = conn.execute(text("SELECT current_user")).scalar()
@@ -121,7 +121,7 @@ def check_venue(url: str) -> VenueCheck:
     except DBAPIError as exc:
         return VenueCheck(False, _unreachable(where, exc))
     finally:
-        engine.dispose()
+        replica.dispose()
     head = _head_revision()
     if schema is None:
         return VenueCheck(False, f"The venue database at {where} has no Usher schema yet: run `usher venue init` "

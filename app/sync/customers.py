@@ -13,7 +13,7 @@ from app.store.db import write_transaction
 PAGE_SIZE = 1000  # the documented maximum of `limit`
 
 
-def download_customers(engine: Engine, client: ProductsClient,
+def download_customers(replica: Engine, client: ProductsClient,
                        progress: Callable[[int, int], None] = lambda done, total: None) -> int:
     """Reads every page until `total` is reached (or a page comes back empty); each page is stored in its
     own transaction, so an interruption keeps what was read. Returns how many customers were stored."""
@@ -23,7 +23,7 @@ def download_customers(engine: Engine, client: ProductsClient,
         total = page.total
         if not page.users:
             break
-        with write_transaction(engine, replaceable=True) as conn:  # the server can tell it again
+        with write_transaction(replica, replaceable=True) as conn:  # the server can tell it again
             customers.store(conn, [_row(user) for user in page.users])
         offset += len(page.users)
         progress(offset, total)

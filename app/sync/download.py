@@ -97,9 +97,9 @@ def apply_items(conn: Connection, rows: list[dict[str, Any]]) -> None:
         upsert(conn, items, group)
 
 
-def cache_product(engine: Engine, product: Product) -> None:
+def cache_product(replica: Engine, product: Product) -> None:
     event_rows, row = product_rows(product)
-    with write_transaction(engine) as conn:
+    with write_transaction(replica) as conn:
         upsert(conn, events, event_rows)
         if row["event_id"] and not event_rows and not _known(conn, row["event_id"]):
             row["event_id"] = None  # an event the replica has never seen cannot be linked until a record brings it
@@ -110,13 +110,13 @@ def _known(conn: Connection, event_id: str) -> bool:
     return conn.execute(select(events.c.id).where(events.c.id == event_id)).first() is not None
 
 
-def cache_item(engine: Engine, item: ProductItem) -> None:
-    with write_transaction(engine) as conn:
+def cache_item(replica: Engine, item: ProductItem) -> None:
+    with write_transaction(replica) as conn:
         apply_items(conn, items_rows([item]))
 
 
-def known_product(engine: Engine, product_id: str) -> bool:
-    with engine.connect() as conn:
+def known_product(replica: Engine, product_id: str) -> bool:
+    with replica.connect() as conn:
         return conn.execute(select(products.c.id).where(products.c.id == product_id)).first() is not None
 
 
@@ -140,19 +140,19 @@ class _Keys:
         self.full_only = f"download:{product_id}:full_only"  # the server refused updated_since
 
 
-def download_product(engine: Engine, client: ProductsClient, product_id: str, use_list: bool = True) -> int:
+def download_product(replica: Engine, client: ProductsClient, product_id: str, use_list: bool = True) -> int:
     """Refreshes one product and (when the server lists items) its items; returns the items applied.
 
     Raises DownloadIncomplete when the items read do not add up to the server's total.
     """
     product = client.get_product(product_id)
-    cache_product(engine, product)
+    cache_product(replica, product)
     if not use_list:
         return 0
     keys = _Keys(product_id)
-    cursor = _resume_or_start(engine, keys)
+    cursor = _resume_or_start(replica, keys)
     try:
-        return _download_items(engine, client, product, keys, cursor)
+        return _download_items(replica, client, product, keys, cursor)
     except BadRequest:
         if cursor.since is None:
             raise
@@ -160,14 +160,14 @@ def download_product(engine: Engine, client: ProductsClient, product_id: str, us
     # and from now on.
     log.warning("The server refused updated_since for “%s”: its items are downloaded in full from now on",
                 product.name)
-    with write_transaction(engine) as conn:
+    with write_transaction(replica) as conn:
         write_state(conn, keys.full_only, True)
         delete_state(conn, keys.cursor)
-    return _download_items(engine, client, product, keys, _resume_or_start(engine, keys))
+    return _download_items(replica, client, product, keys, _resume_or_start(replica, keys))
 
 
-def _resume_or_start(engine: Engine, keys: _Keys) -> _Cursor:
-    with engine.connect() as conn:
+def _resume_or_start(replica: Engine, keys: _Keys) -> _Cursor:
+    with replica.connect() as conn:
         saved = read_state(conn, keys.cursor)
         last_complete = read_state(conn, keys.complete_at)
         full_only = read_state(conn, keys.full_only)
@@ -180,7 +180,7 @@ def _resume_or_start(engine: Engine, keys: _Keys) -> _Cursor:
     return _Cursor(since=since, started=time.time(), page=1, read=0, budget=None)
 
 
-def _download_items(engine: Engine, client: ProductsClient, product: Product, keys: _Keys, cursor: _Cursor) -> int:
+def _download_items(replica: Engine, client: ProductsClient, product: Product, keys: _Keys, cursor: _Cursor) -> int:
     product_id = str(product.id)
 
     def fetch(number: int) -> ItemPage:
@@ -209,7 +209,7 @@ def _download_items(engine: Engine, client: ProductsClient, product: Product, ke
                                        for item in page.items if item.product_id != product.id]
             unapplied += items_rows(ours)
             if last or len(unapplied) >= ROWS_PER_TRANSACTION:
-                with write_transaction(engine, replaceable=True) as conn:
+                with write_transaction(replica, replaceable=True) as conn:
                     apply_items(conn, unapplied)
                     if not last:
                         write_state(conn, keys.cursor, dataclasses.asdict(cursor))

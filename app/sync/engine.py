@@ -90,7 +90,7 @@ class SyncEngine:
 
     def __init__(
         self,
-        engine: Engine,
+        replica: Engine,
         api: ApiSettings,
         product_ids: list[str],
         *,
@@ -107,7 +107,7 @@ class SyncEngine:
     ) -> None:
         if settle_window_s <= api.timeouts.total:
             raise ValueError("The settle window must be longer than a call's overall deadline")
-        self.engine = engine
+        self.replica = replica
         self.api = api
         self.product_ids = list(product_ids)
         self.monitor = monitor or ConnectivityMonitor()
@@ -133,7 +133,7 @@ class SyncEngine:
     # ---- SyncControl ----
 
     def status(self) -> SyncStatus:
-        with read_transaction(self.engine) as conn:
+        with read_transaction(self.replica) as conn:
             waiting = ob.waiting_count(conn)
             doubtful = ob.doubtful_count(conn)
             conflicts = ob.refused_count(conn)
@@ -242,7 +242,7 @@ class SyncEngine:
         """Sleep until the next thing due: the end of a back-off, an operation (after the undo hold, or a
         read-back), a probe, the lease, or the idle wake-up."""
         now = self.clock()
-        with read_transaction(self.engine) as conn:
+        with read_transaction(self.replica) as conn:
             due = ob.next_due_at(conn)
         # Nothing can be sent before a back-off ends, however due it is.
         ready_in = max(IDLE_WAKE_S if due is None else due - now, self.backoff.resume_at - now)
@@ -300,7 +300,7 @@ class SyncEngine:
     def release_lease(self) -> None:
         if not self._holds_lease:
             return
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.replica) as conn:
             lease.release(conn, lease.UPLOAD, self.owner)
         self._holds_lease = False
 
@@ -311,13 +311,13 @@ class SyncEngine:
         """Sends what is due, reading back what is in doubt first; `after_each` is called once each operation
         is settled or put back (the Issuer's progress)."""
         report = report or SyncReport()
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.replica) as conn:
             if not self._take_lease(conn, self.clock()):
                 report.other_uploader = True
                 return report
         while self._can_talk() and not self._stop.is_set():
             now = self.clock()
-            with read_transaction(self.engine) as conn:
+            with read_transaction(self.replica) as conn:
                 unknown = ob.due_unknown(conn, now, BATCH)
                 ready = [] if unknown else ob.next_to_send(conn, now, BATCH)
             if unknown:
@@ -352,7 +352,7 @@ class SyncEngine:
             added = 1 if op.kind == ob.Kind.REDEEM.value else len(recipients_of(op.payload))
             expected, before = (None, None) if read is None else (read + added, read)
         now = self.clock()
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.replica) as conn:
             if not self._take_lease(conn, now):
                 return False
             if op.kind == ob.Kind.REDEEM.value:
@@ -441,7 +441,7 @@ class SyncEngine:
         idempotent = ob.Kind(op.kind).repeatable
         # A settle need not wait for the disk: lost in a power cut, the row is IN_FLIGHT again and is read
         # back. (The mark before the send must be durable: lost, it would be sent twice.)
-        with write_transaction(self.engine, replaceable=True) as conn:
+        with write_transaction(self.replica, replaceable=True) as conn:
             if fate is Fate.APPLIED and isinstance(answer, list):
                 _confirm_issue(conn, op, answer, now)
                 report.confirmed += 1
@@ -501,7 +501,7 @@ class SyncEngine:
                     continue
                 item = client.get_item(op.product_id, op.item_uuid)
             except (CapabilityMissing, NotFound) as exc:
-                with write_transaction(self.engine) as conn:
+                with write_transaction(self.replica) as conn:
                     ob.doubt(conn, op, f"Cannot be confirmed — check this item: {exc.message}", now)
                 report.doubtful += 1
                 continue
@@ -510,7 +510,7 @@ class SyncEngine:
                 return False
             except ApiError as exc:
                 self._failed(exc, report)
-                with write_transaction(self.engine) as conn:
+                with write_transaction(self.replica) as conn:
                     ob.recheck_later(conn, op, exc.message, now + self.recheck_unknown_s, now)
                 return False
             if not _about(item, op):
@@ -541,7 +541,7 @@ class SyncEngine:
                                                "check them")
         self._succeeded()
         report.reconciled += 1
-        with write_transaction(self.engine, replaceable=True) as conn:
+        with write_transaction(self.replica, replaceable=True) as conn:
             if judgement is Judgement.CONFIRMED:
                 _confirm_issue(conn, op, found, now)
                 report.confirmed += 1
@@ -562,7 +562,7 @@ class SyncEngine:
         use = SentUse(op.expected_count, op.server_count_before, op.sent_at, op.settle_after, op.answer_status)
         read = ReadBack(item.redemption_count, item.redemption_quantity, item.redeemed_at)
         judgement, why = judge_readback(use, read, now, self.clock_skew_s)
-        with write_transaction(self.engine, replaceable=True) as conn:  # learnt again by reading back
+        with write_transaction(self.replica, replaceable=True) as conn:  # learnt again by reading back
             if judgement is Judgement.CONFIRMED:
                 if ob.confirm(conn, op, item.redemption_count, item.redeemed_at, now):
                     self._queue_checkin(conn, op, now)
@@ -596,7 +596,7 @@ class SyncEngine:
             if self._stop.is_set():
                 break
             try:
-                applied += download_product(self.engine, client, product_id, use_list=use_list)
+                applied += download_product(self.replica, client, product_id, use_list=use_list)
             except AuthError as exc:
                 self._pause(exc)
                 break

@@ -12,12 +12,12 @@ NOT_CONFIGURED_MESSAGE = "No Products API set up — scans are kept on this stat
 
 
 class LocalOnlySync:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, replica: Engine) -> None:
+        self._replica = replica
         self._override = Override.AUTO
 
     def status(self) -> SyncStatus:
-        with read_transaction(self._engine) as conn:
+        with read_transaction(self._replica) as conn:
             waiting, conflicts, doubtful = ob.waiting_count(conn), ob.refused_count(conn), ob.doubtful_count(conn)
         return SyncStatus(
             connectivity=Connectivity.NOT_CONFIGURED,

@@ -43,9 +43,9 @@ TOO_SLOW = "Not in the local list, and the server did not answer in time"
 class OnlineLookup:
     """The station's UnknownItemResolver when an API is configured."""
 
-    def __init__(self, engine: Engine, api: ApiSettings, product_ids: Callable[[], list[str]],
+    def __init__(self, replica: Engine, api: ApiSettings, product_ids: Callable[[], list[str]],
                  monitor: ConnectivityMonitor, on_found: Callable[[], None]) -> None:
-        self.engine = engine
+        self.replica = replica
         self.api = replace(api, timeouts=INTERACTIVE_TIMEOUTS)
         self.product_ids = product_ids
         self.monitor = monitor
@@ -80,8 +80,8 @@ class OnlineLookup:
                 item = client.get_item(product_id, ref.item_id)
                 if str(item.id).lower() != ref.item_id.lower():
                     raise ProtocolError("The server answered about another item", endpoint="lookup", write=False)
-                if not known_product(self.engine, str(item.product_id)):
-                    cache_product(self.engine, client.get_product(item.product_id))
+                if not known_product(self.replica, str(item.product_id)):
+                    cache_product(self.replica, client.get_product(item.product_id))
             except NotFound:
                 continue
             except CapabilityMissing:
@@ -89,7 +89,7 @@ class OnlineLookup:
             except ApiError as exc:
                 log.info("online lookup failed: %s", exc)
                 return verdict(VerdictKind.UNKNOWN_OFFLINE, TOO_SLOW)
-            cache_item(self.engine, item)
+            cache_item(self.replica, item)
             self.on_found()
             return None
         if not self._server_reads_items(client, candidates, give_up_at):
@@ -99,7 +99,7 @@ class OnlineLookup:
     def _server_reads_items(self, client: ProductsClient, product_ids: list[str], give_up_at: float) -> bool:
         """Whether a 404 means "no such item": asks once for an item the replica knows to exist."""
         if self._reads_items is None:
-            with read_transaction(self.engine) as conn:
+            with read_transaction(self.replica) as conn:
                 known = some_item_of(conn, product_ids)
             if known is None or time.monotonic() > give_up_at:
                 return False  # cannot tell yet: do not turn the guest away on a guess

@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        engine: Engine,
+        replica: Engine,
         settings: Settings,
         station: Station,
         sync: SyncControl,
@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         steward_session: ManagerSession | None = None,
     ) -> None:
         super().__init__()
-        self.engine, self.settings, self.station, self.sync = engine, settings, station, sync
+        self.replica, self.settings, self.station, self.sync = replica, settings, station, sync
         self._settings_file = settings_file
         self._gc = GuiThreadGarbageCollector(self)  # before any worker thread starts
         self._writer = Background(self)  # scans and undos, in order
@@ -122,16 +122,16 @@ class MainWindow(QMainWindow):
         self.preview = CameraPreview()
         self.panel = VerdictPanel(self.preview)
         self.strip = StatusStrip()
-        self.search_page = SearchPage(engine, self._reader)
+        self.search_page = SearchPage(replica, self._reader)
         attempts_folder = settings_file.parent if settings_file is not None else config_dir()
         self.pins = pins or pin_gate(settings.pin_guard,
                                      lambda: settings_hashes(self.settings.pin_hash, self.settings.steward_pin_hash),
                                      pin_attempts or PinAttempts(attempts_folder / PIN_ATTEMPTS_FILE))
         self.pin_page = PinPage(self.pins)
         door_copy = station.snapshot if isinstance(station, VenueDoor) else None
-        self.manager_page = ManagerPage(engine, self._reader, door_copy=door_copy)
+        self.manager_page = ManagerPage(replica, self._reader, door_copy=door_copy)
         self._key_store = key_store or SecretsKeyStore()
-        self.setup_page = SetupPage(engine, self._reader, self._key_store, settings_file)
+        self.setup_page = SetupPage(replica, self._reader, self._key_store, settings_file)
         self.box_office_page = BoxOfficePage(self._writer, self._reader)
         self.pages = PagesWithOverlay()
         for page in (self.panel, self.search_page, self.pin_page, self.manager_page, self.setup_page,
@@ -407,8 +407,8 @@ class MainWindow(QMainWindow):
 
     def _show_box_office(self) -> None:
         rules = self.station.rules
-        self.box_office_page.configure(BoxOffice(self.engine, rules.name), rules, lambda: self.sync,
-                                       TransferDesk(self.engine, self._api()))
+        self.box_office_page.configure(BoxOffice(self.replica, rules.name), rules, lambda: self.sync,
+                                       TransferDesk(self.replica, self._api()))
         self.box_office_page.open()
         self.pages.setCurrentWidget(self.box_office_page)
 

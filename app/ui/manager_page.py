@@ -125,11 +125,11 @@ class ManagerPage(QWidget):
     undo_requested = Signal(int)  # a scan id from the scan log
     activity = Signal()  # the manager did something here: the PIN stays good a little longer
 
-    def __init__(self, engine: Engine, reader: Background, parent: QWidget | None = None, *,
+    def __init__(self, replica: Engine, reader: Background, parent: QWidget | None = None, *,
                  door_copy: Engine | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("managerPage")
-        self._engine = engine
+        self._replica = replica
         self._door_copy = door_copy  # a venue door's own copy: the numbers while the venue database is away
         self._reader = reader
         self.report: ManagerReport | None = None
@@ -166,7 +166,7 @@ class ManagerPage(QWidget):
         self.tabs.addTab(self.scan_log, "Scan log")
         self.tabs.addTab(self._with_title(self.conflicts_title, self.conflicts), "Conflicts")
         self.tabs.addTab(self.stations, "Stations")
-        self.sales = SalesView(engine, reader)
+        self.sales = SalesView(replica, reader)
         self.sales.activity.connect(self.activity.emit)
         self.tabs.addTab(self.sales, "Sales")
 
@@ -261,7 +261,7 @@ class ManagerPage(QWidget):
         self.message.setText("Loading…")
         self.sales.hide_names = self.hide_names
         self.sales.refresh()
-        self._reader.submit(lambda: load_report(self._engine, self._door_copy), lambda report: self._show(report, note),
+        self._reader.submit(lambda: load_report(self._replica, self._door_copy), lambda report: self._show(report, note),
                             self.message.setText)
 
     def _show(self, report: ManagerReport, note: str = "") -> None:
@@ -321,7 +321,7 @@ class ManagerPage(QWidget):
         self.message.setText("Exporting…")
         hide_names = self.hide_names
         self._reader.submit(
-            lambda: export_scans_csv(self._engine, path, hide_names),
+            lambda: export_scans_csv(self._replica, path, hide_names),
             lambda rows: self.message.setText(f"Exported {rows} scans to {path}"),
             lambda error: self.message.setText(f"Could not export to {path}: {error}"),
         )

@@ -34,9 +34,9 @@ def order_cells(line: OrderLine, hide_names: bool) -> tuple[str, str, int, str, 
 class SalesView(QWidget):
     activity = Signal()
 
-    def __init__(self, engine: Engine, reader: Background, parent: QWidget | None = None) -> None:
+    def __init__(self, replica: Engine, reader: Background, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._engine, self._reader = engine, reader
+        self._replica, self._reader = replica, reader
         self._network = Background(self)  # the order history waits on the server, never on the reports queue
         self.history = OrderHistory(None, {})
         self.api: ApiSettings | None = None  # the Products API, for the order history; None: not set up
@@ -80,8 +80,8 @@ class SalesView(QWidget):
         column.addWidget(self.note)
 
     def refresh(self) -> None:
-        engine = self._engine
-        self._reader.submit(lambda: sales_figures(engine, datetime.now().timestamp()), self._show_figures,
+        replica = self._replica
+        self._reader.submit(lambda: sales_figures(replica, datetime.now().timestamp()), self._show_figures,
                             self.note.setText)
 
     def _show_figures(self, figures: SalesFigures) -> None:

@@ -43,10 +43,10 @@ class SearchPage(QWidget):
     back_requested = Signal()
     activity = Signal()  # the manager is searching: the PIN stays good a little longer
 
-    def __init__(self, engine: Engine, reader: Background, parent: QWidget | None = None) -> None:
+    def __init__(self, replica: Engine, reader: Background, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchPage")
-        self._engine = engine
+        self._replica = replica
         self._reader = reader
         self._generation = 0  # answers to older searches are dropped
         self.hits: list[ItemHit] = []
@@ -119,7 +119,7 @@ class SearchPage(QWidget):
         generation = self._generation
         self.message.setText("Searching…")
         self._reader.submit(
-            lambda: search_items(self._engine, text, limit=RESULT_LIMIT),
+            lambda: search_items(self._replica, text, limit=RESULT_LIMIT),
             lambda hits: self._answer(generation, text, hits),
             lambda error: self._failed(generation, error),
         )

@@ -140,7 +140,7 @@ class SetupPage(QWidget):
 
     def __init__(
         self,
-        engine: Engine,
+        replica: Engine,
         reader: Background,
         key_store: KeyStore,
         settings_file: Path | None = None,
@@ -149,7 +149,7 @@ class SetupPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("setupPage")
-        self._engine = engine
+        self._replica = replica
         self._reader = reader
         self._keys = key_store
         self._settings_file = settings_file
@@ -339,7 +339,7 @@ class SetupPage(QWidget):
         self._show_errors({})
         self.message.hide()
         self._show_products([])
-        self._reader.submit(lambda: product_counts(self._engine), self._show_products)
+        self._reader.submit(lambda: product_counts(self._replica), self._show_products)
 
     def _key_for(self, url: str) -> str:
         """The key typed, else the stored one — only for the address it was saved with: a key never

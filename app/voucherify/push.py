@@ -79,10 +79,10 @@ def record_sent(conn: Connection, change: Change) -> None:
     write_state(conn, _key(change.product_id), change.body)
 
 
-def push_now(engine: Engine, client: VoucherifyClient, product_ids: list[str] | None = None) -> PushReport:
+def push_now(replica: Engine, client: VoucherifyClient, product_ids: list[str] | None = None) -> PushReport:
     """Upserts what changed, at once (`usher voucherify push`). An upsert is idempotent by `source_id`, so a
     lost answer is simply sent again next time."""
-    with read_transaction(engine) as conn:
+    with read_transaction(replica) as conn:
         pending = changes(conn, product_ids)
     report = PushReport(unchanged=pending.unchanged, refused=list(pending.unusable))
     for change in pending.changes:
@@ -93,7 +93,7 @@ def push_now(engine: Engine, client: VoucherifyClient, product_ids: list[str] | 
                 raise
             report.refused.append((change.name, exc.message))
             continue
-        with write_transaction(engine) as conn:
+        with write_transaction(replica) as conn:
             record_sent(conn, change)
         report.sent.append((change, answer.id))
     return report
@@ -103,10 +103,10 @@ def _key(product_id: str) -> str:
     return f"voucherify:{product_id}"
 
 
-def queue_changes(engine: Engine, product_ids: list[str], now: float) -> int:
+def queue_changes(replica: Engine, product_ids: list[str], now: float) -> int:
     """After a product refresh: each product whose body changed is queued as a CATALOG operation in the
     outbox (sent by `CatalogUploader`, waiting like a redemption while Voucherify cannot be reached)."""
-    with write_transaction(engine) as conn:
+    with write_transaction(replica) as conn:
         pending = changes(conn, product_ids)
         for change in pending.changes:
             outbox.enqueue(conn, outbox.Kind.CATALOG, item_uuid=change.product_id, product_id=change.product_id,
@@ -122,13 +122,13 @@ class CatalogUploader:
     idempotent by `source_id`, so a lost answer is simply sent again; a refusal is kept, with Voucherify's
     message, for the manager (`usher conflicts`)."""
 
-    def __init__(self, engine: Engine, settings: VoucherifySettings, clock: Callable[[], float] = time.time,
+    def __init__(self, replica: Engine, settings: VoucherifySettings, clock: Callable[[], float] = time.time,
                  retry_s: float = 30.0) -> None:
-        self.engine, self.settings, self.clock, self.retry_s = engine, settings, clock, retry_s
+        self.replica, self.settings, self.clock, self.retry_s = replica, settings, clock, retry_s
         self.owner = lease.new_owner()
 
     def after_download(self, product_ids: list[str]) -> None:
-        queue_changes(self.engine, product_ids, self.clock())
+        queue_changes(self.replica, product_ids, self.clock())
 
     def upload(self) -> PushReport:
         """One pass: sends what is due, holding the catalog lease only while it does."""
@@ -136,7 +136,7 @@ class CatalogUploader:
         try:
             self._upload(report)
         finally:
-            with write_transaction(self.engine) as conn:
+            with write_transaction(self.replica) as conn:
                 lease.release(conn, CATALOG_LEASE, self.owner)
         return report
 
@@ -144,7 +144,7 @@ class CatalogUploader:
         with VoucherifyClient(self.settings) as client:
             while True:
                 now = self.clock()
-                with write_transaction(self.engine) as conn:
+                with write_transaction(self.replica) as conn:
                     if not lease.acquire(conn, CATALOG_LEASE, self.owner, now, self.settings.timeouts.total + 10):
                         return
                     # Left in flight by an uploader that died: an upsert is simply sent again.
@@ -160,14 +160,14 @@ class CatalogUploader:
             answer = client.upsert_product(op.payload)
         except ApiError as exc:
             now = self.clock()
-            with write_transaction(self.engine, replaceable=True) as conn:
+            with write_transaction(self.replica, replaceable=True) as conn:
                 if exc.transient or isinstance(exc, AuthError):
                     outbox.hand_back(conn, op, self.owner, exc.message, now + self.retry_s, now)
                     return False
                 outbox.reject(conn, op, f"Voucherify refused: {exc.message}", now)
             report.refused.append((change.name, exc.message))
             return True
-        with write_transaction(self.engine, replaceable=True) as conn:
+        with write_transaction(self.replica, replaceable=True) as conn:
             outbox.confirm(conn, op, None, None, self.clock())
         report.sent.append((change, answer.id))
         return True

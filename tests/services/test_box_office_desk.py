@@ -29,7 +29,7 @@ def offer(desk: BoxOffice, product: demo.DemoProduct):  # type: ignore[no-untype
 
 
 def operations(desk: BoxOffice) -> int:
-    with read_transaction(desk.engine) as conn:
+    with read_transaction(desk.replica) as conn:
         return conn.execute(select(func.count()).select_from(ob.outbox)).scalar()
 
 

@@ -42,12 +42,12 @@ def sync_until_settled(engine: SyncEngine, deadline_s: float = 120.0,
     reports = []
     deadline = time.monotonic() + deadline_s
     with ProductsClient(engine.api, on_call=engine._observe) as client:
-        while waiting(engine.engine) and time.monotonic() < deadline:
+        while waiting(engine.replica) and time.monotonic() < deadline:
             reports.append(engine.upload(client))
             between()
             time.sleep(0.01)
     engine.release_lease()
-    assert waiting(engine.engine) == 0, "the outbox did not drain"
+    assert waiting(engine.replica) == 0, "the outbox did not drain"
     return reports
 
 
