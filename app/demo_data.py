@@ -74,6 +74,7 @@ def item_owner(product: DemoProduct, item_number: int) -> DemoUser:
 
 # The demo replica: the demo event as `usher import` takes it (a test keeps it and the seed the same).
 DEMO_REPLICA = Path(__file__).resolve().parents[1] / "resources" / "demo" / "replica.json"
+DOOR = StationRules("Door 1", Preset.DOOR)  # where the demo's tickets are scanned
 SHOWN_S, GAP_S = 1.4, 3.6  # the gap outlasts the 3 s cooldown, so the same code shown again counts
 
 
@@ -87,7 +88,7 @@ class DemoScan:
 
 def scripted_round() -> list[DemoScan]:
     """The round the demo plays: every verdict a station meets on a normal night, then an outage."""
-    door = StationRules("Door 1", Preset.DOOR)
+    door = DOOR
     bar = StationRules("Bar 1", Preset.BAR)
     ticket = item_uuid(GA, 1)
     voucher = f"https://tickets.example/v/{item_uuid(DRINKS, 1)}"

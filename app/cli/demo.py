@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from app.demo_data import GAP_S, SHOWN_S, scripted_round
+from app.demo_data import DOOR, GAP_S, SHOWN_S, scripted_round
 from app.domain.rules import StationRules
 
 class DemoWorld:
@@ -144,7 +144,7 @@ def _box_office_round(app, window, out_dir: Path) -> bool:  # type: ignore[no-un
     from app.cli import box_office_round
 
     shots = out_dir / "box-office"
-    shots.mkdir(exist_ok=True)
+    shots.mkdir(parents=True, exist_ok=True)
 
     def shot(name: str) -> None:
         app.processEvents()
@@ -206,8 +206,11 @@ def run_window(out_dir: Path | None, quit_after_s: float | None) -> int:
         pipeline.state.connect(window.on_camera_state)
 
         upcoming = [0]  # where in the round the camera is: each presentation is read once, in order
+        selling = [False]  # the box-office round runs: the camera's codes wait
 
         def scan_at_its_station(event) -> None:  # type: ignore[no-untyped-def]
+            if selling[0]:
+                return
             for step in range(len(round_)):
                 index = (upcoming[0] + step) % len(round_)
                 if round_[index].payload == event.text:
@@ -222,7 +225,22 @@ def run_window(out_dir: Path | None, quit_after_s: float | None) -> int:
         pipeline.start()
         network = QAction("Cut the network", window, checkable=True)
         network.toggled.connect(lambda cut: (world.set_network(not cut), kiosk.engine and kiosk.engine.sync_now()))
-        window.menuBar().addMenu("Demo").addAction(network)
+        menu = window.menuBar().addMenu("Demo")
+        menu.addAction(network)
+        ticket_dir = out_dir or Path(tmp)
+
+        def sell_a_walk_up_ticket() -> None:
+            selling[0] = True
+            try:
+                window.apply_settings(window.settings.model_copy(update={"station": _station_settings(DOOR)}))
+                _box_office_round(app, window, ticket_dir)
+            finally:
+                selling[0] = False
+                window.show_scanning()
+
+        sell = QAction("Sell a walk-up ticket, print it and scan it at the door", window)
+        sell.triggered.connect(sell_a_walk_up_ticket)
+        menu.addAction(sell)
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
             shots = iter(range(1, 10_000))

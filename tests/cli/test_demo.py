@@ -46,3 +46,24 @@ def test_the_demos_screenshots_go_to_a_temporary_folder_never_into_the_clone():
     folder = default_screens_dir()
     assert folder.is_relative_to(Path(tempfile.gettempdir()))
     assert not folder.is_relative_to(ROOT)
+
+
+def test_the_windowed_demos_menu_sells_prints_and_admits_a_walk_up_guest(qtbot, tmp_path, capsys):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from app.cli.demo import run_window
+
+    app = QApplication.instance()
+
+    def sell_then_quit() -> None:
+        window = next(w for w in app.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible())
+        actions = {a.text(): a for menu in window.menuBar().actions() for a in menu.menu().actions()}
+        actions["Sell a walk-up ticket, print it and scan it at the door"].trigger()  # the round runs to its end
+        app.quit()
+
+    QTimer.singleShot(1500, sell_then_quit)
+    assert run_window(tmp_path, quit_after_s=120) == 0
+    printed = capsys.readouterr().out
+    assert "box office: the printed ticket scanned at Door 1: ACCEPTED — General Admission" in printed
+    assert (tmp_path / "walk-up-ticket.pdf").read_bytes().startswith(b"%PDF")
