@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -163,14 +164,15 @@ class SetupPage(QWidget):
         self.name_field = QLineEdit()
         self.name_field.setMaxLength(NAME_MAX + 20)  # longer input gets a message, not silent cutting
         self.preset_group = QButtonGroup(self)
-        presets = QHBoxLayout()
-        for preset, text in PRESET_BUTTONS.items():
+        presets = QGridLayout()  # two by two: four in a row would squeeze the camera column on a 1280 screen
+        presets.setSpacing(0)
+        for n, (preset, text) in enumerate(PRESET_BUTTONS.items()):
             button = QPushButton(text)
             button.setObjectName("segment")
             button.setCheckable(True)
             self.preset_group.addButton(button)
             button.setProperty("preset", preset.value)
-            presets.addWidget(button)
+            presets.addWidget(button, n // 2, n % 2)
         self.products_list = _checklist()
         self.hide_names = QCheckBox("Hide holders' names on the verdict")
         self.sounds = QCheckBox("Play sounds")
