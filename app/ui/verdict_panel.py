@@ -47,7 +47,7 @@ ICON_PX = 150
 READY_PROMPT = {Preset.DOOR: "Ready — show your ticket", Preset.BAR: "Ready — show your voucher",
                 Preset.ANY: "Ready — show your code", Preset.BOX_OFFICE: "Ready — show your ticket"}
 READY_HINT = "Hold the QR code up to the camera"
-NO_CAMERA_PROMPT = "Ready — scan with the hand scanner"
+NO_CAMERA_PROMPT = "Ready — hand scanner"  # short enough to fit a 1024-pixel screen whole
 NO_CAMERA_HINT = "This station has no camera: use the hand scanner, or Search"
 CAMERA_PROBLEM_PROMPT = "Camera not working"
 CAMERA_PROBLEM_HINT = "Use the hand scanner or Search"

@@ -86,7 +86,7 @@ def test_a_station_can_switch_to_no_camera_and_back_without_a_restart(qtbot, rep
     qtbot.addWidget(kiosk.window)
     try:
         assert kiosk.pipeline is None
-        assert kiosk.window.panel.headline.text() == "Ready — scan with the hand scanner"
+        assert kiosk.window.panel.headline.text() == "Ready — hand scanner"
         kiosk.window.camera_requested.emit(str(tmp_path))  # a folder of images: a real frame source
         assert kiosk.pipeline is not None and isinstance(kiosk.pipeline.pipeline.source, ImageFolderSource)
         kiosk.window.camera_requested.emit("none")

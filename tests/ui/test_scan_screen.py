@@ -46,7 +46,7 @@ def test_a_camera_that_is_not_working_never_says_ready(window, state):
 
 
 def test_a_station_without_a_camera_asks_for_the_hand_scanner(window):
-    assert window.panel.headline.text() == "Ready — scan with the hand scanner"
+    assert window.panel.headline.text() == "Ready — hand scanner"
 
 
 def test_a_camera_problem_after_a_verdict_shows_once_the_verdict_closes(qtbot, make_window):
@@ -180,7 +180,7 @@ def test_the_verdict_dismisses_itself_after_its_seconds(qtbot, make_window):
     with qtbot.waitSignal(window.panel.dismissed, timeout=3000):
         pass
     assert window.panel.state == "ready"
-    assert window.panel.headline.text() == "Ready — scan with the hand scanner"
+    assert window.panel.headline.text() == "Ready — hand scanner"
 
 
 def test_a_second_scan_replaces_the_verdict_at_once(qtbot, window):
