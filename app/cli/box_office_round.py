@@ -5,24 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-from PySide6.QtGui import QImage
-
 from app.demo_data import GA, demo_users
 from app.domain.verdict import Verdict
 from app.scan.decode import QrDecoder
 from app.ui.main_window import MainWindow
-from app.ui.ticket_print import Layout, render_image
+from app.ui.ticket_print import Layout, grey_pixels, render_image
 
 TICKET_PDF = "walk-up-ticket.pdf"
 LAYOUT = Layout.RECEIPT_80
 Wait = Callable[[Callable[[], object], float], bool]
-
-
-def _gray(image: QImage) -> np.ndarray:
-    image = image.convertToFormat(QImage.Format.Format_Grayscale8)
-    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
-    return rows[:, :image.width()].copy()
 
 
 def play(window: MainWindow, out_dir: Path, wait: Wait, shot: Callable[[str], None]) -> Verdict | None:
@@ -53,7 +44,7 @@ def play(window: MainWindow, out_dir: Path, wait: Wait, shot: Callable[[str], No
     if pdf is None:
         return None
     ticket = view.current
-    printed = [d.text for d in QrDecoder().decode(_gray(render_image(ticket, LAYOUT)))]  # the ticket as printed
+    printed = [d.text for d in QrDecoder().decode(grey_pixels(render_image(ticket, LAYOUT)))]  # the ticket as printed
     print(f"box office: sold {GA.name} No. {ticket.item_number} to {guest.first_name} {guest.last_name}"
           f"{' (issued offline)' if ticket.provisional else ''}; the ticket printed to {pdf}", flush=True)
     verdicts: list[Verdict] = []

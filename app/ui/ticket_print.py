@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import qrcode
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter
@@ -128,6 +129,13 @@ def default_printer() -> str | None:
 def print_on_printer(ticket: Ticket, layout: Layout, printer_name: str) -> None:
     printer = QPrinter(QPrinterInfo.printerInfo(printer_name), QPrinter.PrinterMode.HighResolution)
     _print(ticket, layout, printer)
+
+
+def grey_pixels(image: QImage) -> np.ndarray:
+    """`image` as the scanner's decoder takes a frame: one byte of grey a pixel, rows without padding."""
+    image = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, :image.width()].copy()
 
 
 def render_image(ticket: Ticket, layout: Layout, dots_per_inch: float = 203) -> QImage:

@@ -22,6 +22,7 @@ from app.simulator.faults import FaultSettings
 from app.simulator.server import SimulatorServer
 from app.store.db import open_replica
 from app.store.replica import outbox
+from server_reads import holders
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S, WINDOW_S = 1.5, 4.0  # scaled down: a 1.5 s deadline, a 4 s settle window
@@ -62,15 +63,6 @@ def new_customers(server: ProductsClient, count: int) -> list[str]:
     for start in range(0, count, 1000):
         server.create_users([NewUser(email=e) for e in emails[start:start + 1000]])
     return emails
-
-
-def holders(server: ProductsClient, product_id: str) -> Counter[str]:
-    owners: Counter[str] = Counter()
-    page = 1
-    while (listed := server.list_items(product_id, page=page, limit=1000)).items:
-        owners.update(i.user.email for i in listed.items if i.user)
-        page += 1
-    return owners
 
 
 def test_a_csv_with_a_bad_line_is_refused_whole_naming_the_line(tmp_path) -> None:

@@ -22,6 +22,7 @@ from app.store import venue_keys
 from app.store.db import open_replica, read_transaction, write_transaction
 from app.store.models import Conflict
 from app.sync.customers import download_customers
+from server_reads import holders
 from sync_helpers import FaultSettings, make_engine, sync_until_settled
 
 DOOR = StationRules("Door 1", Preset.DOOR)
@@ -41,15 +42,6 @@ def door(tmp_path, name: str, client: ProductsClient):
     import_file(replica, DEMO_REPLICA)
     download_customers(replica, client)
     return replica
-
-
-def held(client: ProductsClient, product_id: str) -> Counter[str]:
-    owners: Counter[str] = Counter()
-    page = 1
-    while (listed := client.list_items(product_id, page=page, limit=1000)).items:
-        owners.update(i.user.email for i in listed.items if i.user)
-        page += 1
-    return owners
 
 
 def conflicts_of(replica) -> list[tuple[str, str]]:
@@ -72,7 +64,7 @@ def test_two_doors_selling_offline_past_the_stock_each_refused_sale_is_a_conflic
     for replica in doors:
         sync_until_settled(make_engine(replica, api, [vip]))
 
-    assert server_client.get_product(vip).stock == 40 and sum(held(server_client, vip).values()) == 40
+    assert server_client.get_product(vip).stock == 40 and sum(holders(server_client, vip).values()) == 40
     refused = conflicts_of(doors[1])
     assert conflicts_of(doors[0]) == []
     assert sum(kind == "refused" and msg.startswith("Issued offline, refused by the server") and "Insufficient stock" in msg
@@ -106,7 +98,7 @@ def test_a_lost_answer_on_a_550_recipient_issue_creates_no_duplicates(tmp_path, 
     assert [o.state for o in outcomes] == [ob.OpState.DONE]
     with read_transaction(replica) as conn:
         assert conn.execute(select(ob.outbox.c.attempts)).scalars().all() == [1]  # read back, never resent
-    owners = held(server_client, ga)
+    owners = holders(server_client, ga)
     assert all(owners[e] == 1 for e in emails) and sum(owners.values()) == 40 + 550
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pypdfium2
 import pytest
-from PySide6.QtGui import QImage
 
 from app import demo_data as demo
 from app.demo_data import DEMO_REPLICA
@@ -18,7 +17,7 @@ from app.services.importer import import_file
 from app.services.station import Station
 from app.store import venue_keys
 from app.store.db import open_replica, read_transaction, write_transaction
-from app.ui.ticket_print import MM_PER_INCH, Layout, print_to_pdf, render_image
+from app.ui.ticket_print import MM_PER_INCH, Layout, grey_pixels, print_to_pdf, render_image
 from app.ui.ticket_view import TicketView
 
 DOOR = StationRules("Door 2", Preset.DOOR)
@@ -42,11 +41,6 @@ def box_and_door(tmp_path):
     yield desk, Station(door, DOOR)
     box.dispose()
     door.dispose()
-
-
-def gray(image: QImage) -> np.ndarray:
-    image = image.convertToFormat(QImage.Format.Format_Grayscale8)
-    return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, :image.width()].copy()
 
 
 def pdf_raster(path, dots_per_inch: float) -> tuple[np.ndarray, tuple[float, float]]:
@@ -82,7 +76,7 @@ def test_the_narrowest_receipt_reads_at_a_coarse_and_a_fine_printer(qapp, box_an
     sale = desk.sell(demo.GA.id, ANNA.email)
     ticket = desk.tickets(sale.local_ids)[0]  # type: ignore[union-attr]
     image = render_image(ticket, Layout.RECEIPT_58, dots_per_inch)
-    assert [d.text for d in QrDecoder().decode(gray(image))] == [ticket.code]
+    assert [d.text for d in QrDecoder().decode(grey_pixels(image))] == [ticket.code]
 
 
 def test_the_code_shown_full_screen_is_read_by_the_scanner_and_admitted(qtbot, box_and_door) -> None:
@@ -96,7 +90,7 @@ def test_the_code_shown_full_screen_is_read_by_the_scanner_and_admitted(qtbot, b
     view.show_tickets(tickets, "SOLD — 2 tickets")
     view.next_button.click()
     assert view.position.text() == "Ticket 2 of 2" and view.offline_note.isVisible()
-    read = [d.text for d in QrDecoder().decode(gray(view.code.grab().toImage()))]
+    read = [d.text for d in QrDecoder().decode(grey_pixels(view.code.grab().toImage()))]
     assert read == [tickets[1].code]
     assert door.redeem(read[0]).accepted
 
